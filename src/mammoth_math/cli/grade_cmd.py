@@ -1,0 +1,89 @@
+"""`mammoth-math grade INPUT.jsonl [--output OUT.jsonl]`: judge predictions or full responses against golds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any
+
+from mammoth_math.api import AnswerType
+from mammoth_math.cli.common import fail
+from mammoth_math.grade import extract_answer, judge_equal
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "input", help='JSONL: {"id", "gold", "prediction"|"response", ["answer_type"], ["choices"]}'
+    )
+    parser.add_argument("--output", "-o", default=None, help="write JSONL judgements here (default: stdout)")
+    parser.add_argument("--timeout", type=float, default=2.0, help="seconds per symbolic check (default 2)")
+
+
+def guess_type(gold: str, choices: list[str] | None) -> AnswerType:
+    if choices:
+        return AnswerType.CHOICE
+    if re.fullmatch(r"\s*[-+]?[\d,]*\.?\d+\s*%?\s*", gold):
+        return AnswerType.NUMBER
+    return AnswerType.LATEX
+
+
+def judge_row(row: dict[str, Any], where: str, timeout: float) -> dict[str, Any]:
+    for key in ("id", "gold"):
+        if key not in row:
+            raise ValueError(f"{where}: missing field {key!r}")
+    if ("prediction" in row) == ("response" in row):
+        raise ValueError(f"{where}: give exactly one of 'prediction' or 'response'")
+    gold = str(row["gold"])
+    choices = row.get("choices")
+    if choices is not None and not (isinstance(choices, list) and all(isinstance(c, str) for c in choices)):
+        raise ValueError(f"{where}: field 'choices' must be a list of strings")
+    try:
+        at = AnswerType(row["answer_type"]) if row.get("answer_type") else guess_type(gold, choices)
+    except ValueError:
+        raise ValueError(f"{where}: field 'answer_type' must be one of number, choice, latex, text") from None
+    if "response" in row:
+        ex = extract_answer(str(row["response"] or ""), at, choices)
+        answer, method = ex.answer, ex.method
+    else:
+        pred = row["prediction"]
+        answer, method = (None if pred is None else str(pred)), "given"
+    if answer is None:
+        reason = method if method in ("hedged", "contradiction") else "no_answer"
+        return {"id": row["id"], "correct": False, "extracted": None, "reason": reason, "method": method}
+    correct, reason = judge_equal(gold, answer, at, choices, timeout)
+    return {"id": row["id"], "correct": correct, "extracted": answer, "reason": reason, "method": method}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        with open(args.input, encoding="utf-8") as f:
+            lines = f.readlines()
+    except OSError as e:
+        return fail(f"{args.input}: {e.strerror}")
+    results: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{args.input}:{number}"
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"{where}: expected a JSON object")
+            results.append(judge_row(row, where, args.timeout))
+        except json.JSONDecodeError as e:
+            return fail(f"{where}: invalid JSON ({e.msg})")
+        except ValueError as e:
+            return fail(str(e))
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for r in results:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    n = len(results)
+    correct = sum(r["correct"] for r in results)
+    print(f"graded {n}: {correct} correct ({100 * correct / max(n, 1):.1f}%)", file=sys.stderr)
+    return 0

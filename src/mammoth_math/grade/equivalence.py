@@ -1,0 +1,249 @@
+"""`equivalent(gold, pred)`: string and number fast paths in-process; sympy only in a bounded worker.
+
+Order of checks (cheapest first): identical after clean-up -> units/currency/percent -> numbers (exact
+rationals, precision rules in numbers.py) -> shapes (tuples, intervals, sets, lists, matrices, unions)
+element by element -> `var = value` vs `value` -> text -> sympy in the worker pool (timeout -> undecided).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import lru_cache
+
+from mammoth_math.api import AnswerType
+from mammoth_math.grade.choice import choice_equal
+from mammoth_math.grade.normalize import MAX_ANSWER_CHARS, clean, split_quantity, squash
+from mammoth_math.grade.numbers import Num, numbers_equal, parse_number
+from mammoth_math.grade.structure import Shape, shape_of
+from mammoth_math.grade.worker import TIMEOUT, symbolic_call
+
+EQUAL, MISMATCH, UNDECIDED = "equal", "mismatch", "undecided_timeout"
+_INFINITY = re.compile(r"\\infty|∞|\binfinity\b|\binf\b|\boo\b", re.I)
+_ASSIGN = re.compile(r"^\s*([a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=\s*(?!=)(.+)$", re.S)
+_WORDY = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
+_MATHY_WORDS = re.compile(
+    r"\b(?:sqrt|exp|log|ln|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|asin|acos|atan|pi|frac|abs|factorial|"
+    r"sinh|cosh|tanh|infty|mod|gcd|lcm|max|min|det)\b"
+)
+
+
+def to_answer_type(answer_type: AnswerType | str) -> AnswerType:
+    try:
+        return AnswerType(
+            answer_type.value if isinstance(answer_type, AnswerType) else str(answer_type).lower()
+        )
+    except ValueError:
+        raise ValueError(
+            f"answer_type: expected one of {[t.value for t in AnswerType]}, got {answer_type!r}"
+        ) from None
+
+
+def judge_equal(
+    gold: str,
+    pred: str | None,
+    answer_type: AnswerType | str = "latex",
+    choices: Sequence[str] | None = None,
+    timeout: float = 2.0,
+) -> tuple[bool, str]:
+    """(correct, reason): reason is "equal", "mismatch", "unit_mismatch", "no_answer" or "undecided_timeout"."""
+    at = to_answer_type(answer_type)
+    if pred is None or not str(pred).strip():
+        return False, "no_answer"
+    if at is AnswerType.CHOICE:
+        ok = choice_equal(gold, str(pred), tuple(choices or ()), lambda a, b: _math(a, b, timeout) == EQUAL)
+        return ok, EQUAL if ok else MISMATCH
+    return _cached(str(gold), str(pred), at, timeout)
+
+
+@lru_cache(maxsize=65536)
+def _cached(gold: str, pred: str, at: AnswerType, timeout: float) -> tuple[bool, str]:
+    g, p = clean(gold), clean(pred)
+    if not p:
+        return False, "no_answer"
+    if squash(g) == squash(p):
+        return True, EQUAL
+    if at is AnswerType.TEXT:
+        return _text_equal(g, p), EQUAL if _text_equal(g, p) else MISMATCH
+    verdict = _math(g, p, timeout)
+    if verdict == MISMATCH and at is AnswerType.LATEX and _WORDY.match(g) and _WORDY.match(p):
+        verdict = EQUAL if _text_equal(g, p) else MISMATCH
+    return verdict == EQUAL, verdict
+
+
+def _text_equal(g: str, p: str) -> bool:
+    def key(s: str) -> str:
+        s = re.sub(r"[^\w\s]", " ", s.lower())
+        s = re.sub(r"^(?:the|a|an)\s+", "", s.strip())
+        return re.sub(r"\s+", " ", s).strip()
+
+    return key(g) == key(p)
+
+
+def _canon(text: str) -> str:
+    return _INFINITY.sub(r"\\infty", text.strip())
+
+
+def _math(g: str, p: str, timeout: float) -> str:
+    """EQUAL / MISMATCH / UNDECIDED for two cleaned answers."""
+    g, p = _canon(g), _canon(p)
+    if squash(g) == squash(p):
+        return EQUAL
+    if len(g) > MAX_ANSWER_CHARS or len(p) > MAX_ANSWER_CHARS:
+        return MISMATCH  # nothing that long is a final answer worth a symbolic check
+    gq, pq = split_quantity(g), split_quantity(p)
+    if gq.unit and pq.unit and gq.unit != pq.unit and "%" not in (gq.unit, pq.unit):
+        return "unit_mismatch"
+    gn, pn = parse_number(gq.core), parse_number(pq.core)
+    if gn is not None and pn is not None:
+        return EQUAL if _percent_equal(gn, gq.unit, pn, pq.unit) else MISMATCH
+    if gq.unit or pq.unit:
+        g, p = gq.core, pq.core
+    return _shapes(g, p, timeout)
+
+
+def _percent_equal(g: Num, gu: str | None, p: Num, pu: str | None) -> bool:
+    if numbers_equal(g, p):
+        return True  # "50%" vs "50": the same number with and without its sign
+    # a percent equals its fraction ("50%" = "0.5"); a bare number never equals 100x itself
+    if pu == "%" and gu != "%":
+        return numbers_equal(g, Num(p.value / 100, None if p.decimals is None else p.decimals + 2, p.sig))
+    if gu == "%" and pu != "%":
+        return numbers_equal(Num(g.value / 100, None if g.decimals is None else g.decimals + 2, g.sig), p)
+    return False
+
+
+def _shapes(g: str, p: str, timeout: float) -> str:
+    gs, ps = shape_of(g), shape_of(p)
+    if gs.kind == "scalar" and ps.kind == "scalar":
+        return _scalar(g, p, timeout)
+    if gs.kind == "matrix" or ps.kind == "matrix":
+        return _matrix(gs, ps, timeout)
+    if gs.kind == "union" or ps.kind == "union":
+        if gs.kind != ps.kind or len(gs.parts) != len(ps.parts):
+            return MISMATCH
+        return _unordered([_shape_text(s) for s in gs.parts], [_shape_text(s) for s in ps.parts], timeout)
+    if gs.kind == "scalar" or ps.kind == "scalar":
+        one = gs if gs.kind != "scalar" else ps
+        if one.kind in ("set", "list") and len(one.items) == 1:  # "\{5\}" vs "5"
+            return _scalar(
+                g if gs.kind == "scalar" else gs.items[0], p if ps.kind == "scalar" else ps.items[0], timeout
+            )
+        g2, p2 = _strip_assignment(g), _strip_assignment(p)
+        return _math(g2, p2, timeout) if (g2, p2) != (g, p) else MISMATCH
+    if len(gs.items) != len(ps.items):
+        return MISMATCH
+    ordered = {"tuple", "interval"}
+    if gs.kind == "interval" or ps.kind == "interval":
+        if gs.brackets != ps.brackets:
+            return MISMATCH  # [1,2) is not (1,2), and an interval is not a bare list
+        return _in_order(gs.items, ps.items, timeout)
+    if gs.kind in ordered and ps.kind in ordered | {"list"}:
+        return _in_order(gs.items, ps.items, timeout)  # "(12, 3, 0)" accepts "12, 3, 0" in that order
+    if gs.kind in ("list", "set") and ps.kind in ("list", "set", "tuple"):
+        return _unordered(list(gs.items), list(ps.items), timeout)
+    return MISMATCH
+
+
+def _shape_text(s: Shape) -> str:
+    return s.brackets[:1] + ", ".join(s.items) + s.brackets[1:]
+
+
+def _matrix(gs: Shape, ps: Shape, timeout: float) -> str:
+    def cells(s: Shape) -> tuple[int, list[str]] | None:
+        if s.kind == "matrix":
+            widths = {len(r.items) for r in s.parts}
+            if len(widths) != 1:
+                return None
+            return len(s.parts), [c for r in s.parts for c in r.items]
+        if s.kind == "tuple":  # a vector written (a, b, c): the same as a column (or row) vector
+            return -1, list(s.items)
+        return None
+
+    a, b = cells(gs), cells(ps)
+    if a is None or b is None or len(a[1]) != len(b[1]):
+        return MISMATCH
+    rows_g, rows_p = a[0], b[0]
+    if -1 in (rows_g, rows_p):  # a tuple matches a single row or a single column only
+        rows = rows_p if rows_g == -1 else rows_g
+        if rows not in (-1, 1, len(a[1])):
+            return MISMATCH
+    elif rows_g != rows_p:
+        return MISMATCH
+    return _in_order(a[1], b[1], timeout)
+
+
+def _in_order(gi: Sequence[str], pi: Sequence[str], timeout: float) -> str:
+    worst = EQUAL
+    for a, b in zip(gi, pi, strict=True):
+        v = _scalar(a, b, timeout)
+        if v == MISMATCH or v == "unit_mismatch":
+            return MISMATCH
+        if v == UNDECIDED:
+            worst = UNDECIDED
+    return worst
+
+
+def _unordered(gi: list[str], pi: list[str], timeout: float) -> str:
+    if len(gi) != len(pi):
+        return MISMATCH
+    left = list(pi)
+    undecided = False
+    for a in gi:
+        for k, b in enumerate(left):
+            v = _math(a, b, timeout)
+            if v == EQUAL:
+                del left[k]
+                break
+            undecided |= v == UNDECIDED
+        else:
+            return UNDECIDED if undecided else MISMATCH
+    return EQUAL
+
+
+def _has_words(text: str) -> bool:
+    words = re.findall(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}", text)
+    return any(not _MATHY_WORDS.fullmatch(w) for w in words)
+
+
+def _strip_assignment(text: str) -> str:
+    m = _ASSIGN.match(text)
+    return m.group(2).strip() if m and "=" not in m.group(2) else text
+
+
+def _scalar(g: str, p: str, timeout: float) -> str:
+    if squash(g) == squash(p):
+        return EQUAL
+    g2, p2 = (_strip_assignment(g), _strip_assignment(p)) if ("=" in g) != ("=" in p) else (g, p)
+    if (g2, p2) != (g, p):
+        return _math(g2, p2, timeout)
+    gq, pq = split_quantity(g2), split_quantity(p2)
+    if gq.unit and pq.unit and gq.unit != pq.unit:
+        return "unit_mismatch"
+    gn, pn = parse_number(gq.core), parse_number(pq.core)
+    if gn is not None and pn is not None:
+        return EQUAL if _percent_equal(gn, gq.unit, pn, pq.unit) else MISMATCH
+    g2, p2 = gq.core, pq.core
+    if _has_words(g2) or _has_words(p2):
+        # prose is compared as text: sympy would read "12 over 11" as the product 12*o*v*e*r*11
+        return EQUAL if _text_equal(g2, p2) else MISMATCH
+    # one side a number: evaluate the other to a constant and apply the number rules
+    if (gn is None) != (pn is None):
+        value = symbolic_call("value", g2 if gn is None else p2, timeout=timeout)
+        if value is TIMEOUT:
+            return UNDECIDED
+        if value is None:
+            return MISMATCH
+        exact = Num(Fraction(value))
+        other = gn if gn is not None else pn
+        assert other is not None
+        if "/" not in value and abs(exact.value - other.value) <= abs(exact.value) * Fraction(1, 10**35):
+            return EQUAL  # equal to 35 digits: the decimal is the exact value's own expansion
+        if gn is None:
+            return EQUAL if numbers_equal(exact, other) else MISMATCH
+        return EQUAL if numbers_equal(other, exact) else MISMATCH
+    result = symbolic_call("compare", g2, p2, timeout=timeout)
+    if result is TIMEOUT:
+        return UNDECIDED
+    return EQUAL if result else MISMATCH

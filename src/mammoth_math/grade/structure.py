@@ -1,0 +1,86 @@
+"""Split a cleaned answer into its shape: interval, union, tuple, set, bare list, matrix, or scalar.
+
+Shapes carry the distinctions a mathematician makes: `[1,2)` is not `(1,2)`; `(1,2)` is an ordered pair
+(or an open interval: the same text, so the same shape); `2, 3` and `\\{2,3\\}` are unordered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: str  # "scalar" | "tuple" | "interval" | "set" | "list" | "union" | "matrix"
+    items: tuple[str, ...] = ()
+    brackets: str = ""  # for intervals and tuples: the two bracket characters, e.g. "[)"
+    parts: tuple[Shape, ...] = ()  # unions: the intervals; matrices: the rows (as tuples)
+
+
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_MATRIX = re.compile(r"^\\begin\{([pbvB]?matrix|array)\}(?:\{[lcr|]*\})?(.*)\\end\{\1\}$", re.S)
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """Split on `sep` outside (), [], {}."""
+    parts, depth, start = [], 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
+            depth += 1 if text[i + 1] == "{" else -1
+            i += 2
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i += len(sep)
+            continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def _closes_at_end(text: str) -> bool:
+    """True when the bracket opening `text` closes at its last character (not `(1)(2)`)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def shape_of(text: str) -> Shape:
+    t = text.strip()
+    m = _MATRIX.match(t)
+    if m:
+        rows = [r for r in re.split(r"\\\\", m.group(2)) if r.strip()]
+        parsed = tuple(Shape("tuple", tuple(c.strip() for c in r.split("&"))) for r in rows)
+        return Shape("matrix", parts=parsed)
+    if "\\cup" in t or " U " in t:
+        pieces = [p for p in re.split(r"\\cup|\sU\s", t) if p.strip()]
+        shapes = tuple(shape_of(p) for p in pieces)
+        if len(shapes) > 1 and all(s.kind in ("interval", "tuple") and len(s.items) == 2 for s in shapes):
+            return Shape("union", parts=shapes)
+    if t.startswith("\\{") and t.endswith("\\}"):
+        inner = t[2:-2].strip()
+        return Shape("set", tuple(split_top(inner)) if inner else ())
+    if len(t) >= 2 and t[0] in "([" and t[-1] in ")]" and _closes_at_end(t):
+        items = tuple(split_top(t[1:-1]))
+        if len(items) >= 2:
+            kind = "interval" if len(items) == 2 and (t[0] == "[" or t[-1] == "]") else "tuple"
+            if t[0] == "[" and t[-1] == "]" and len(items) > 2:
+                kind = "tuple"  # [1, 2, 3] is a list written in brackets
+            return Shape(kind, items, t[0] + t[-1])
+    items = tuple(split_top(t))
+    if len(items) >= 2 and all(items):
+        return Shape("list", items)
+    return Shape("scalar", (t,))
