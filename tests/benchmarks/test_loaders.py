@@ -225,12 +225,13 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_list_json(data_dir: Path) -> None:
-    out = _cli("benchmarks", "list", "--json", "--data-dir", str(data_dir))
+    out = _cli("benchmarks", "list", "--json", "--check-golds", "--data-dir", str(data_dir))
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     by_name = {r["name"]: r for r in rows}
     for name, size in EXPECTED_SIZES.items():
         assert by_name[name]["size"] == size
+        assert by_name[name]["gold_acceptable"] == size  # every gold can be matched by some answer
         assert by_name[name]["answer_type"] in {t.value for t in AnswerType}
 
 

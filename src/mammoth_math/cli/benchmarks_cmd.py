@@ -16,6 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ls = sub.add_parser("list", help="name, size, source found, answer type")
     add_data_dir(ls)
     ls.add_argument("--json", action="store_true", help="one JSON object per benchmark")
+    ls.add_argument(
+        "--check-golds",
+        action="store_true",
+        help="count the problems whose gold the grader accepts (against itself and reformatted)",
+    )
     show = sub.add_parser("show", help="print problems of one benchmark")
     show.add_argument("name", help="a registered benchmark, or a spec file (.yaml/.json) for your own")
     add_data_dir(show)
@@ -38,9 +43,14 @@ def _list(args: argparse.Namespace) -> int:
         spec = get_spec(name)
         located = locate(spec, root)
         size: int | str = "-"
+        gold_ok: int | str = "-"
         if located is not None and located.kind != "hub":
             loaded = load_spec(spec, args.data_dir, skip_invalid=True)
             size = len(loaded.problems)
+            if args.check_golds:
+                from mammoth_math.grade import gold_acceptable  # only here: grading loads sympy
+
+                gold_ok = sum(gold_acceptable(p) for p in loaded.problems)
         row = {
             "name": name,
             "size": size,
@@ -48,11 +58,14 @@ def _list(args: argparse.Namespace) -> int:
             "domain": spec.domain,
             "source": located.describe() if located else "not found",
         }
+        if args.check_golds:
+            row["gold_acceptable"] = gold_ok
         if args.json:
             print_json(row)
         rows.append(row)
     if not args.json:
-        print(table(rows, ["name", "size", "answer_type", "domain", "source"]))
+        columns = ["name", "size", "answer_type", "domain", "source"]
+        print(table(rows, columns[:2] + ["gold_acceptable"] + columns[2:] if args.check_golds else columns))
     return 0
 
 
