@@ -65,7 +65,7 @@ def _list(args: argparse.Namespace) -> int:
         rows.append(row)
     if not args.json:
         columns = ["name", "size", "answer_type", "domain", "source"]
-        print(table(rows, columns[:2] + ["gold_acceptable"] + columns[2:] if args.check_golds else columns))
+        print(table(rows, [*columns[:2], "gold_acceptable", *columns[2:]] if args.check_golds else columns))
     return 0
 
 
