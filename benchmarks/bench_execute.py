@@ -1,0 +1,126 @@
+"""Programs/second of the sandbox vs the usual alternatives, for two program mixes.
+
+    python benchmarks/bench_execute.py [--workers 2] [--trivial 2000] [--sympy 400] [--subprocess 40]
+
+Systems:
+- sandbox-cli: `mammoth-math exec` end to end (process start, zygote warm-up, JSONL in/out included);
+- sandbox-warm: `Sandbox.run` on an already started Sandbox (steady state);
+- subprocess: `subprocess.run([sys.executable, "-c", code])` per program, `--workers` at a time;
+- exec-pool: an un-isolated ProcessPoolExecutor whose workers exec() the code (what the popular
+  harnesses do), already started and with sympy imported by the first sympy program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from mammoth_math.execute import Sandbox, SandboxConfig
+
+
+def trivial(n: int) -> list[str]:
+    return [f"a = {i}\nb = {i % 7 + 1}\nprint(a * b + {i % 3})" for i in range(n)]
+
+
+def sympy_mix(n: int) -> list[str]:
+    return [
+        f"import sympy as sp\nx = sp.Symbol('x')\nprint(sp.solve(x**2 - {i % 9 + 2}*x + {i % 5}, x))"
+        for i in range(n)
+    ]
+
+
+def _exec_one(code: str) -> str:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(code, {"__name__": "__main__"})
+    return buf.getvalue()
+
+
+def bench_pool(programs: list[str], workers: int) -> float:
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_exec_one, ["import sympy"] * workers * 2))  # start workers, as a harness would
+        start = time.perf_counter()
+        out = list(pool.map(_exec_one, programs, chunksize=16))
+        elapsed = time.perf_counter() - start
+    assert len(out) == len(programs)
+    return len(programs) / elapsed
+
+
+def bench_subprocess(programs: list[str], workers: int) -> float:
+    def one(code: str) -> str:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        out = list(pool.map(one, programs))
+    assert all(out)
+    return len(programs) / (time.perf_counter() - start)
+
+
+def bench_sandbox_warm(programs: list[str], workers: int) -> float:
+    with Sandbox(SandboxConfig(workers=workers, timeout=10)) as sb:
+        sb.run(["print(1)"])  # start-up excluded here
+        start = time.perf_counter()
+        results = sb.run(programs)
+        elapsed = time.perf_counter() - start
+    bad = [r for r in results if not r.ok]
+    assert not bad, bad[0]
+    return len(programs) / elapsed
+
+
+def bench_sandbox_cli(programs: list[str], workers: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.jsonl")
+        with open(src, "w") as f:
+            for i, code in enumerate(programs):
+                f.write(json.dumps({"id": i, "code": code}) + "\n")
+        cmd = [sys.executable, "-m", "mammoth_math", "exec", src, "-o", dst, "--workers", str(workers)]
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        elapsed = time.perf_counter() - start
+        with open(dst) as f:
+            rows = [json.loads(line) for line in f]
+    assert len(rows) == len(programs) and all(r["status"] == "ok" for r in rows)
+    return len(programs) / elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--trivial", type=int, default=2000)
+    ap.add_argument("--sympy", type=int, default=400)
+    ap.add_argument("--subprocess", type=int, default=40, help="programs per mix for subprocess (slow)")
+    args = ap.parse_args()
+    mixes = {"trivial": trivial, "sympy": sympy_mix}
+    sizes = {"trivial": args.trivial, "sympy": args.sympy}
+    systems: dict[str, Callable[[list[str], int], float]] = {
+        "exec-pool (no isolation)": bench_pool,
+        "subprocess per program": bench_subprocess,
+        "sandbox-warm": bench_sandbox_warm,
+        "sandbox-cli (end to end)": bench_sandbox_cli,
+    }
+    print(f"workers={args.workers} cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
+    table: dict[str, dict[str, float]] = {}
+    for system, fn in systems.items():
+        for mix, make in mixes.items():
+            n = args.subprocess if system.startswith("subprocess") else sizes[mix]
+            rate = fn(make(n), args.workers)
+            table.setdefault(system, {})[mix] = rate
+            print(f"{system:28s} {mix:8s} n={n:5d} {rate:9.1f} programs/s", flush=True)
+    pool = table["exec-pool (no isolation)"]
+    cli = table["sandbox-cli (end to end)"]
+    for mix in mixes:
+        print(f"sandbox-cli / exec-pool on {mix}: {cli[mix] / pool[mix]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

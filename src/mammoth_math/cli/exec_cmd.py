@@ -1,0 +1,102 @@
+"""`mammoth-math exec INPUT.jsonl [--output OUT.jsonl]`: run programs from a JSONL file in the sandbox.
+
+Each input line is {"id": ..., "code": "..."}; each output line is {"id", "status", "answer", "stdout",
+"stderr", "error", "seconds"}, in input order. A bad line gets an error record of its own (status
+"refused", the error naming the line) and the rest of the batch still runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from typing import Any
+
+from mammoth_math.api.records import ExecStatus, to_dict
+from mammoth_math.cli.common import fail
+
+_CHUNK = 1024
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", help='JSONL file of {"id": ..., "code": "..."} lines ("-" for stdin)')
+    parser.add_argument("--output", "-o", default=None, help="write results here (default: stdout)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="wall-clock seconds per program")
+    parser.add_argument("--memory-mb", type=int, default=1024, help="memory a program may allocate")
+    parser.add_argument("--workers", type=int, default=2, help="programs run at the same time")
+    parser.add_argument("--max-output-bytes", type=int, default=65536, help="stdout/stderr cap")
+    parser.add_argument(
+        "--unsafe-no-isolation",
+        action="store_true",
+        help="if namespaces are unavailable, run anyway without network/file/uid isolation",
+    )
+
+
+def _parse(lines: list[str], source: str) -> list[tuple[Any, str | None, str | None]]:
+    """(id, code, error) per non-blank line; error names the file and line."""
+    items: list[tuple[Any, str | None, str | None]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            items.append((None, None, f"BadInput: {where}: not JSON ({e})"))
+            continue
+        if not isinstance(obj, dict):
+            items.append((None, None, f"BadInput: {where}: expected an object"))
+            continue
+        code = obj.get("code")
+        item_id = obj.get("id", number)
+        if not isinstance(code, str):
+            items.append((item_id, None, f"BadInput: {where}: missing or non-string field 'code'"))
+            continue
+        items.append((item_id, code, None))
+    return items
+
+
+def run(args: argparse.Namespace) -> int:
+    from mammoth_math.execute import Sandbox, SandboxConfig
+
+    try:
+        if args.input == "-":
+            lines, source = sys.stdin.read().splitlines(), "<stdin>"
+        else:
+            with open(args.input, encoding="utf-8") as f:
+                lines, source = f.read().splitlines(), args.input
+    except (OSError, UnicodeDecodeError) as e:
+        return fail(f"cannot read {args.input}: {e}")
+    try:
+        config = SandboxConfig(
+            timeout=args.timeout,
+            memory_mb=args.memory_mb,
+            workers=args.workers,
+            max_output_bytes=args.max_output_bytes,
+            unsafe_no_isolation=args.unsafe_no_isolation,
+        )
+    except ValueError as e:
+        return fail(str(e))
+    items = _parse(lines, source)
+    refused = 0
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
+        sandbox = stack.enter_context(Sandbox(config))
+        # chunks: results already run are on disk even if a later chunk is interrupted
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            results = iter(sandbox.run([code for _, code, _ in chunk if code is not None]))
+            for item_id, code, error in chunk:
+                if code is None:
+                    row: dict[str, Any] = {"id": item_id, "status": ExecStatus.REFUSED.value}
+                    row.update({"answer": None, "stdout": "", "stderr": "", "error": error})
+                    row["seconds"] = 0.0
+                else:
+                    row = {"id": item_id, **to_dict(next(results))}
+                refused += row["status"] == ExecStatus.REFUSED.value
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.flush()
+    if refused:
+        print(f"mammoth-math exec: {refused} of {len(items)} program(s) refused", file=sys.stderr)
+    return 0

@@ -1,0 +1,52 @@
+"""Without namespaces the sandbox refuses, unless unsafe mode is asked for explicitly.
+
+Namespaces are taken away for real: inside a user namespace of our own we set its namespace quotas to
+0, so every unshare() the zygote tries fails as it would on a host without namespace support.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent("""
+    import json
+    from mammoth_math.execute import Sandbox, SandboxConfig
+    out = {}
+    for unsafe in (False, True):
+        with Sandbox(SandboxConfig(timeout=3, workers=1, unsafe_no_isolation=unsafe)) as sb:
+            r = sb.run(["print(6 * 7)", "import os, time\\nos.fork()\\ntime.sleep(60)"])
+            out[str(unsafe)] = [[x.status.value, x.answer, x.error] for x in r]
+    print(json.dumps(out))
+""")
+NO_NAMESPACES = (
+    "for f in user mnt net pid ipc uts cgroup; do echo 0 > /proc/sys/user/max_${f}_namespaces; done; "
+    'exec "$0" -c "$1"'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="util-linux unshare not installed")
+def test_refuses_without_namespaces_unless_unsafe() -> None:
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("cannot create a user namespace to take namespaces away in")
+    proc = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "sh", "-c", NO_NAMESPACES, sys.executable, SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    refused = out["False"]
+    assert [r[0] for r in refused] == ["refused", "refused"]
+    assert refused[0][2].startswith("IsolationUnavailable")
+    unsafe = out["True"]
+    assert unsafe[0][:2] == ["ok", "42"]
+    assert unsafe[1][0] == "timeout"
