@@ -1,0 +1,18 @@
+"""Curation: sources, teacher synthesis, verification, dedup, decontamination, mixing, card, audit
+(see docs/curate.md). datasketch, matplotlib, reasoning-gym and the sandbox load only when used."""
+
+from mammoth_math.curate.build import audit, build, train_record
+from mammoth_math.curate.decontaminate import BenchmarkIndex, benchmark_index, decontaminate
+from mammoth_math.curate.dedup import dedup
+from mammoth_math.curate.gsm8k_pot import DeriveError, derive_program
+from mammoth_math.curate.recipe import Entry, Recipe, RecipeError, load_recipe, parse_recipe
+from mammoth_math.curate.rows import Dropped
+from mammoth_math.curate.sources import SOURCES, LoadOptions, SourceSpec, get_source, source_names
+from mammoth_math.curate.synthesize import synthesize
+from mammoth_math.curate.verify import verify
+
+__all__ = [
+    "SOURCES", "BenchmarkIndex", "DeriveError", "Dropped", "Entry", "LoadOptions", "Recipe", "RecipeError",
+    "SourceSpec", "audit", "benchmark_index", "build", "decontaminate", "dedup", "derive_program",
+    "get_source", "load_recipe", "parse_recipe", "source_names", "synthesize", "train_record", "verify",
+]  # fmt: skip

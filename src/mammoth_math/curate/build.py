@@ -1,0 +1,226 @@
+"""The build and audit pipelines: sources -> verify -> dedup -> decontaminate -> mix -> card."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mammoth_math.api import Executor, Problem, TrainingExample, to_dict
+from mammoth_math.curate.card import write_card
+from mammoth_math.curate.decontaminate import BenchmarkIndex, benchmark_index, decontaminate
+from mammoth_math.curate.dedup import dedup
+from mammoth_math.curate.recipe import Entry, Recipe
+from mammoth_math.curate.rows import Dropped, make_example
+from mammoth_math.curate.sources import LoadOptions, get_source
+from mammoth_math.curate.sources.jsonl_file import problem_from_row
+from mammoth_math.curate.verify import verify
+
+
+def _log(message: str) -> None:
+    print(f"[curate] {message}", file=sys.stderr, flush=True)
+
+
+def collect(
+    entry: Entry, data_dir: str | os.PathLike[str] | None
+) -> tuple[list[TrainingExample], list[Dropped]]:
+    spec = get_source(entry.source)
+    opts = LoadOptions(Path(data_dir) if data_dir else None, entry.limit, entry.path)
+    tag = entry.tag or entry.source
+    rows: list[TrainingExample] = []
+    missing: list[Dropped] = []
+    for problem in spec.load(opts):
+        output = spec.render(problem, entry.rationale)
+        if output is None:
+            missing.append(
+                Dropped(
+                    f"{tag}_{entry.rationale}:{problem.id}",
+                    f"{tag}_{entry.rationale}",
+                    "no_rationale",
+                    instruction=problem.question[:200],
+                )
+            )
+            continue
+        own = problem.metadata.get("source")  # file sources keep their own tags
+        ex = make_example(problem, output, tag, entry.rationale)
+        rows.append(ex if not own else _retag(ex, str(own)))
+    return rows, missing
+
+
+def _retag(ex: TrainingExample, source: str) -> TrainingExample:
+    from dataclasses import replace
+
+    return replace(ex, source=source)
+
+
+def _mix(rows: list[TrainingExample], entries: Sequence[Entry], seed: int) -> list[TrainingExample]:
+    """Apply each entry's weight (seeded sample) and cap, keeping the original order within a source."""
+    out: list[TrainingExample] = []
+    rng = random.Random(seed)
+    for k, entry in enumerate(entries):
+        mine = [r for r in rows if r.metadata.get("entry") == k]
+        n = round(len(mine) * entry.weight)
+        if entry.cap is not None:
+            n = min(n, entry.cap)
+        if n < len(mine):
+            keep = set(rng.sample(range(len(mine)), n))
+            mine = [r for i, r in enumerate(mine) if i in keep]
+        out.extend(mine)
+    return out
+
+
+def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)  # never leave a half-written train.jsonl behind
+
+
+def train_record(row: TrainingExample) -> dict[str, Any]:
+    """MathInstruct's three fields first; the rest of the record follows (TrainingExample round-trips)."""
+    rec = to_dict(row)
+    rec["metadata"] = {k: v for k, v in rec["metadata"].items() if k != "entry"}
+    return {
+        "instruction": rec.pop("instruction"),
+        "output": rec.pop("output"),
+        "source": rec.pop("source"),
+        **rec,
+    }
+
+
+def _sandbox(recipe: Recipe) -> Any:
+    from mammoth_math.execute import Sandbox, SandboxConfig
+
+    return Sandbox(SandboxConfig(timeout=recipe.timeout, memory_mb=1024, workers=recipe.workers))
+
+
+def curate_rows(
+    rows: list[TrainingExample],
+    dropped: list[Dropped],
+    recipe: Recipe,
+    output: Path,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    executor: Executor | None = None,
+    index: BenchmarkIndex | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    output.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    if executor is None:
+        with _sandbox(recipe) as sandbox:
+            kept, bad = verify(rows, sandbox)
+    else:
+        kept, bad = verify(rows, executor)
+    dropped += bad
+    timings["verify"] = time.perf_counter() - t
+    _log(f"verified: kept {len(kept)}, dropped {len(bad)} ({timings['verify']:.1f}s)")
+    t = time.perf_counter()
+    kept, bad = dedup(kept, threshold=recipe.dedup_threshold)
+    dropped += bad
+    timings["dedup"] = time.perf_counter() - t
+    _log(f"dedup: dropped {len(bad)} ({timings['dedup']:.1f}s)")
+    t = time.perf_counter()
+    sizes: dict[str, int] = {}
+    if index is None:
+        index, sizes = benchmark_index(
+            recipe.benchmarks or None, data_dir, recipe.ngram, recipe.paraphrase_threshold
+        )
+    kept, bad = decontaminate(kept, index)
+    dropped += bad
+    timings["decontaminate"] = time.perf_counter() - t
+    _log(f"decontaminate: dropped {len(bad)} ({timings['decontaminate']:.1f}s)")
+    final = _mix(kept, recipe.entries, recipe.seed) if recipe.entries else kept
+    _write_jsonl(output / "train.jsonl", [train_record(r) for r in final])
+    _write_jsonl(output / "dropped.jsonl", [d.to_json() for d in dropped])
+    extra = {
+        "recipe": recipe.name,
+        "decontamination": {
+            "ngram": index.n,
+            "paraphrase_bigram_jaccard": index.paraphrase_threshold,
+            "benchmarks": sizes,
+        },
+        "dedup_threshold": recipe.dedup_threshold,
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+    }
+    return write_card(output, final, dropped, title or recipe.name, extra)
+
+
+def build(
+    recipe: Recipe,
+    output: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    executor: Executor | None = None,
+    index: BenchmarkIndex | None = None,
+) -> dict[str, Any]:
+    """Build DIR/train.jsonl, dropped.jsonl, card.json, card.md, length_hist.png; returns the card."""
+    from dataclasses import replace
+
+    rows: list[TrainingExample] = []
+    dropped: list[Dropped] = []
+    for k, entry in enumerate(recipe.entries):
+        got, missing = collect(entry, data_dir)
+        rows += [replace(r, metadata={**r.metadata, "entry": k}) for r in got]
+        dropped += missing
+        _log(f"{entry.source}/{entry.rationale}: {len(got)} rows, {len(missing)} without a rationale")
+    return curate_rows(rows, dropped, recipe, Path(output), data_dir=data_dir, executor=executor, index=index)
+
+
+def audit_rows(path: str | os.PathLike[str], limit: int | None = None) -> list[TrainingExample]:
+    """Rows of any MathInstruct-format file; the gold is recovered from our sources where the question
+    matches one (GSM8K, MATH, MathQA train), else from the row's own `gold`/`answer`."""
+    from mammoth_math.benchmarks.errors import DataError
+    from mammoth_math.benchmarks.reading import read_jsonl
+
+    golds = _known_golds()
+    rows: list[TrainingExample] = []
+    for where, raw in read_jsonl(Path(path)):
+        if limit is not None and len(rows) >= limit:
+            break
+        if isinstance(raw, DataError):
+            raise raw
+        p = problem_from_row(raw, f"audit-{where.split()[-1]}", str(path), where)
+        known = golds.get(" ".join(p.question.split()))
+        if not p.gold and known is not None:
+            p = Problem(
+                p.id, p.benchmark, p.question, known.gold, known.answer_type, known.choices, p.metadata
+            )
+        rationale = p.metadata["rationale"]
+        ex = make_example(p, p.metadata["output"], "audit", rationale, location=p.metadata["location"])
+        rows.append(_retag(ex, p.metadata["source"]))
+    return rows
+
+
+def _known_golds() -> dict[str, Problem]:
+    out: dict[str, Problem] = {}
+    for name in ("gsm8k", "math", "mathqa"):
+        try:
+            for p in get_source(name).load(LoadOptions()):
+                out[" ".join(p.question.split())] = p
+        except Exception:  # a source that is not available here only means fewer recovered golds
+            continue
+    return out
+
+
+def audit(
+    path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    recipe: Recipe | None = None,
+    limit: int | None = None,
+    executor: Executor | None = None,
+    index: BenchmarkIndex | None = None,
+) -> dict[str, Any]:
+    recipe = recipe or Recipe(name=f"audit of {Path(path).name}", entries=())
+    rows = audit_rows(path, limit)
+    return curate_rows(
+        rows, [], recipe, Path(output), executor=executor, index=index, title=f"audit of {path}"
+    )
