@@ -62,6 +62,7 @@ class Completion:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     finish_reason: str = "stop"  # "stop" | "length" | "error"
+    error: str | None = None  # why, when finish_reason is "error" (the backend's message)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class SolveResult:
     completion_tokens: int = 0
     raw: tuple[str, ...] = ()  # raw generations in the order they were made (PoT first in hybrid)
     prompts: tuple[str, ...] = ()  # rendered prompts, same order
+    answer_method: str = ""  # how `answer` was extracted: "program", "boxed", "answer_is", ... ("" = none)
 
 
 @dataclass(frozen=True)

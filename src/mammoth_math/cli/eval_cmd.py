@@ -1,0 +1,118 @@
+"""`mammoth-math eval`: evaluate a model on benchmarks; `mammoth-math eval merge DIR...`: join shards."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mammoth_math.cli.common import add_data_dir
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="run",
+        choices=("run", "merge"),
+        help="run (default) or merge shard folders",
+    )
+    parser.add_argument("dirs", nargs="*", help="merge: the shard output folders")
+    parser.add_argument(
+        "--model", default="default", help="model spec (default: the embedded Qwen2.5-Coder-1.5B)"
+    )
+    parser.add_argument("--benchmarks", default="gsm8k", help="comma-separated benchmark names")
+    parser.add_argument("--mode", default="hybrid", help="cot, pot, hybrid or vote")
+    parser.add_argument("--vote-modes", default="cot,pot", help="vote: modes the samples alternate between")
+    parser.add_argument("--prompt-style", default="chat", choices=("chat", "alpaca"))
+    parser.add_argument("--shots", type=int, default=0)
+    parser.add_argument("--samples", type=int, default=1, help="samples per problem (maj@N, pass@k when > 1)")
+    parser.add_argument("--limit", type=int, default=None, help="first N problems of each benchmark")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--temperature", type=float, default=None, help="default 0, or 0.7 with --samples > 1"
+    )
+    parser.add_argument("--top-p", type=float, default=1.0)
+    parser.add_argument("--max-tokens", type=int, default=512)
+    parser.add_argument("--output", default=None, help="output folder (default runs/<model>-<mode>)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --output")
+    parser.add_argument("--num-shards", type=int, default=1)
+    parser.add_argument("--shard-index", type=int, default=0)
+    parser.add_argument("--batch-size", type=int, default=4, help="problems per backend call")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="batches in flight (overlaps generation with sandbox and grading)",
+    )
+    parser.add_argument(
+        "--exec-timeout", type=float, default=5.0, help="sandbox time limit per program, seconds"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default=None,
+        help="generation cache (default $MAMMOTH_CACHE_DIR or ~/.cache/mammoth-math)",
+    )
+    parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--model-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option passed to load_backend (e.g. n_parallel=1); repeatable",
+    )
+    add_data_dir(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mammoth_math.api import RegistryError
+    from mammoth_math.benchmarks import DataError
+    from mammoth_math.cli.common import fail
+    from mammoth_math.evaluate import EvalConfig, EvalError, format_table, merge_runs, parse_options, run_eval
+
+    try:
+        if args.action == "merge":
+            if not args.output:
+                return fail("eval merge: --output is required")
+            summary = merge_runs(args.dirs, args.output)
+            output = args.output
+        else:
+            if args.dirs:
+                return fail(f"unexpected arguments: {' '.join(args.dirs)}")
+            config = EvalConfig(
+                model=args.model,
+                benchmarks=tuple(b.strip() for b in args.benchmarks.split(",") if b.strip()),
+                mode=args.mode,
+                vote_modes=tuple(m.strip() for m in args.vote_modes.split(",") if m.strip()),
+                prompt_style=args.prompt_style,
+                shots=args.shots,
+                samples=args.samples,
+                limit=args.limit,
+                seed=args.seed,
+                temperature=args.temperature,
+                top_p=args.top_p,
+                max_tokens=args.max_tokens,
+                num_shards=args.num_shards,
+                shard_index=args.shard_index,
+                batch_size=args.batch_size,
+                workers=args.workers,
+                exec_timeout=args.exec_timeout,
+                backend_options=parse_options(args.model_option),
+            )
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in args.model)[-60:]
+            output = args.output or f"runs/{safe}-{args.mode}"
+            summary = run_eval(
+                config,
+                output,
+                resume=args.resume,
+                data_dir=args.data_dir,
+                cache_dir=args.cache_dir,
+                progress=not args.no_progress,
+            )
+    except (EvalError, DataError, RegistryError) as e:
+        return fail(str(e))
+    print(format_table(summary))
+    print(
+        f"samples: {output}/samples.jsonl  summary: {output}/summary.json  report: {output}/report.html",
+        file=sys.stderr,
+    )
+    return 0

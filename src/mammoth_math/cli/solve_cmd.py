@@ -1,0 +1,88 @@
+"""`mammoth-math solve "QUESTION"`: answer one question with cot, pot or hybrid."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mammoth_math.api import AnswerType, SamplingParams
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="the question (use - to read it from stdin)")
+    parser.add_argument(
+        "--model",
+        default="default",
+        help="model spec: default, smollm2, gguf:PATH, hf:NAME, vllm:NAME, openai:URL#MODEL",
+    )
+    parser.add_argument("--mode", default="hybrid", help="cot, pot or hybrid (default)")
+    parser.add_argument(
+        "--prompt-style",
+        default="chat",
+        choices=("chat", "alpaca"),
+        help="chat template (instruct models) or MAmmoTH's Alpaca template",
+    )
+    parser.add_argument("--shots", type=int, default=0, help="few-shot exemplars to include")
+    parser.add_argument("--answer-type", default="number", choices=[t.value for t in AnswerType])
+    parser.add_argument(
+        "--choice", action="append", default=[], metavar="TEXT", help="an answer choice (repeat: A, B, ...)"
+    )
+    parser.add_argument("--max-tokens", type=int, default=512)
+    parser.add_argument("--temperature", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=5.0, help="sandbox time limit per program, seconds")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the HTTP API's shape)")
+    parser.add_argument(
+        "--model-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option passed to load_backend (e.g. n_parallel=1); repeatable",
+    )
+    parser.add_argument("--no-stream", action="store_true", help="do not stream tokens to the terminal")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mammoth_math.api import RegistryError
+    from mammoth_math.cli.common import fail, print_json
+    from mammoth_math.execute import Sandbox, SandboxConfig
+    from mammoth_math.generate import GenerateError, load_backend
+    from mammoth_math.solve import STRATEGIES, Solver, describe, public_dict
+
+    if args.mode not in STRATEGIES:
+        return fail(f"unknown strategy {args.mode!r}; known: {', '.join(STRATEGIES.names())}")
+    question = sys.stdin.read() if args.question == "-" else args.question
+    if not question.strip():
+        return fail("the question is empty")
+    answer_type = AnswerType.CHOICE if args.choice else AnswerType(args.answer_type)
+    params = SamplingParams(temperature=args.temperature, max_tokens=args.max_tokens, seed=args.seed)
+    stream = sys.stdout.isatty() and not args.json and not args.no_stream
+    from mammoth_math.evaluate import EvalError, parse_options
+
+    try:
+        backend = load_backend(args.model, **parse_options(args.model_option))
+    except EvalError as e:
+        return fail(str(e))
+    except (GenerateError, RegistryError, ValueError, FileNotFoundError, TypeError) as e:
+        return fail(f"--model {args.model}: {e}")
+    try:
+        with Sandbox(SandboxConfig(timeout=args.timeout, workers=1)) as sandbox:
+            solver = Solver(
+                backend,
+                sandbox,
+                mode=args.mode,
+                prompt_style=args.prompt_style,
+                shots=args.shots,
+                params=params,
+            )
+            on_token = (lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream else None
+            result = solver.solve(question, answer_type, tuple(args.choice), on_token=on_token)
+    except (RegistryError, ValueError) as e:
+        return fail(str(e))
+    finally:
+        backend.close()
+    if args.json:
+        print_json(public_dict(result))
+    else:
+        print(describe(result))
+    return 0 if result.answer is not None else 1

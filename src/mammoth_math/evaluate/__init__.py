@@ -1,0 +1,33 @@
+"""Evaluation: resumable, cached, sharded benchmark runs with maj@N / pass@k, summary and HTML report."""
+
+from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, cache_key, default_cache_dir
+from mammoth_math.evaluate.config import IN_DOMAIN, MODES, OUT_OF_DOMAIN, EvalConfig, EvalError, parse_options
+from mammoth_math.evaluate.merge import merge_runs
+from mammoth_math.evaluate.metrics import group_answers, majority, pass_at_k
+from mammoth_math.evaluate.report import render_report, write_report
+from mammoth_math.evaluate.runner import read_samples, run_eval
+from mammoth_math.evaluate.summary import TIMING_FIELDS, build_summary, format_table
+
+__all__ = [
+    "IN_DOMAIN",
+    "MODES",
+    "OUT_OF_DOMAIN",
+    "TIMING_FIELDS",
+    "CachingBackend",
+    "EvalConfig",
+    "EvalError",
+    "GenerationCache",
+    "build_summary",
+    "cache_key",
+    "default_cache_dir",
+    "format_table",
+    "group_answers",
+    "majority",
+    "merge_runs",
+    "parse_options",
+    "pass_at_k",
+    "read_samples",
+    "render_report",
+    "run_eval",
+    "write_report",
+]

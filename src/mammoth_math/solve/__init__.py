@@ -1,0 +1,20 @@
+"""Solving strategies (cot, pot, hybrid) over one question or a batch; `vote` lives in evaluate."""
+
+from mammoth_math.solve.core import FALLBACK_REASONS, Task, cot_answer, pot_answer, run_cot, run_pot
+from mammoth_math.solve.output import PUBLIC_FIELDS, describe, public_dict
+from mammoth_math.solve.registry import STRATEGIES
+from mammoth_math.solve.solver import Solver
+
+__all__ = [
+    "FALLBACK_REASONS",
+    "PUBLIC_FIELDS",
+    "STRATEGIES",
+    "Solver",
+    "Task",
+    "cot_answer",
+    "describe",
+    "pot_answer",
+    "public_dict",
+    "run_cot",
+    "run_pot",
+]
