@@ -45,6 +45,14 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def default_threads() -> int:
+    """All cores but one. llama.cpp's threads meet at a barrier after every op, so one thread that loses
+    its core stalls all of them: on 2 cores with the sandbox or grader busy beside generation, 2 threads
+    decoded SmolLM2 at 6-13 tok/s and 1 thread at 77-80 tok/s (poll=0 did not help). Leaving a core free
+    costs a little peak speed on an idle machine and avoids that collapse."""
+    return max(1, _cpu_count() - 1)
+
+
 def check_gguf(path: Path) -> Path:
     """llama.cpp's server exits the whole process on a bad model file, so check before loading."""
     if not path.is_file():
@@ -70,6 +78,7 @@ class LlamaCppBackend(BackendBase):
         seed: int | None = None,
         n_batch: int = 512,
         verbose: bool = False,
+        cache_prompt: bool = True,
     ) -> None:
         import xllamacpp as xlc  # heavy native library: only when a GGUF backend is built
 
@@ -78,7 +87,7 @@ class LlamaCppBackend(BackendBase):
         self.n_parallel = max(1, int(n_parallel))
         self.n_ctx = int(n_ctx)  # per slot: a slot must hold one whole prompt + completion
         self.default_seed = seed
-        threads = n_threads or _cpu_count()
+        threads = n_threads or default_threads()
         self._threads = threads
         params = xlc.CommonParams()
         params.model.path = str(self.path)
@@ -87,7 +96,11 @@ class LlamaCppBackend(BackendBase):
         params.n_batch = n_batch
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
-        params.cache_prompt = True
+        # Reusing a slot's KV cache for a shared prefix (few-shot prompts) saves most prompt evaluation,
+        # but greedy output may then depend on what the slot served before (different batch splits give
+        # slightly different logits). `cache_prompt=False` trades that speed for bit-exact reruns.
+        self.cache_prompt = bool(cache_prompt)
+        params.cache_prompt = self.cache_prompt
         params.verbosity = 3 if verbose else 0
         if seed is not None:
             params.sampling.seed = seed
@@ -109,7 +122,7 @@ class LlamaCppBackend(BackendBase):
             "top_k": 0,
             "min_p": 0.0,
             "stop": list(params.stop),
-            "cache_prompt": True,
+            "cache_prompt": self.cache_prompt,
         }
         seed = self.default_seed if seed is None else seed
         if seed is not None:
