@@ -28,9 +28,14 @@ setup-model: $(VENV)/.model-installed
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+DEMO_QUESTION := Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?
+
+# Solve one question with the embedded default model (program first, CoT fallback), then a short real
+# evaluation: 20 GSM8K test problems, hybrid decoding. Re-running resumes from the generation cache.
 demo: setup-model
-	$(BIN)/mammoth-math benchmarks list
-	$(BIN)/mammoth-math benchmarks show gsm8k --limit 2
+	$(BIN)/mammoth-math solve "$(DEMO_QUESTION)" --mode hybrid
+	$(BIN)/mammoth-math eval --benchmarks gsm8k --limit 20 --mode hybrid --output runs/demo --resume
+	@echo "Report: $(abspath runs/demo/report.html)"
 
 test: setup system-deps
 	$(BIN)/ruff check src tests benchmarks
