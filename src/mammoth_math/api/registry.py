@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import importlib
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from typing import Generic, TypeVar
 
@@ -17,14 +18,18 @@ class RegistryError(KeyError):
 class Registry(Generic[T]):
     """Holds named entries of one kind (benchmarks, backends, sources, strategies).
 
-    `entry_point_group` lets installed packages add entries without touching our code
-    (simonw/llm-style plugins): each entry point is a module that registers on import.
+    `builtin_modules` are our own entry modules (one file each), imported on first use so that
+    importing a registry stays cheap. `entry_point_group` lets installed packages add entries without
+    touching our code (simonw/llm-style plugins): each entry point is a module that registers on import.
     """
 
-    def __init__(self, kind: str, entry_point_group: str | None = None) -> None:
+    def __init__(
+        self, kind: str, entry_point_group: str | None = None, builtin_modules: Sequence[str] = ()
+    ) -> None:
         self.kind = kind
         self._entries: dict[str, T] = {}
         self._group = entry_point_group
+        self._builtins = tuple(builtin_modules)
         self._plugins_loaded = False
 
     def register(self, name: str) -> Callable[[T], T]:
@@ -59,8 +64,11 @@ class Registry(Generic[T]):
         return iter(self.names())
 
     def _load_plugins(self) -> None:
-        if self._plugins_loaded or self._group is None:
+        if self._plugins_loaded:
             return
         self._plugins_loaded = True
-        for ep in metadata.entry_points(group=self._group):
-            ep.load()
+        for module in self._builtins:
+            importlib.import_module(module)
+        if self._group is not None:
+            for ep in metadata.entry_points(group=self._group):
+                ep.load()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,8 +11,6 @@ from mammoth_math.api import Problem, Registry
 from mammoth_math.benchmarks.errors import DataError, RowError
 from mammoth_math.benchmarks.sources import Located, data_dir, iter_raw_rows, locate
 from mammoth_math.benchmarks.spec import BenchmarkSpec
-
-BENCHMARKS: Registry[BenchmarkSpec] = Registry("benchmark", entry_point_group="mammoth_math.benchmarks")
 
 _BUILTIN_MODULES = (
     "gsm8k",
@@ -26,24 +23,18 @@ _BUILTIN_MODULES = (
     "sat",
     "mmlu_math",
 )
-_loaded = False
-
-
-def _ensure_builtins() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for module in _BUILTIN_MODULES:
-            importlib.import_module(f"mammoth_math.benchmarks.{module}")
+BENCHMARKS: Registry[BenchmarkSpec] = Registry(
+    "benchmark",
+    entry_point_group="mammoth_math.benchmarks",
+    builtin_modules=[f"mammoth_math.benchmarks.{m}" for m in _BUILTIN_MODULES],
+)
 
 
 def get_spec(name: str) -> BenchmarkSpec:
-    _ensure_builtins()
     return BENCHMARKS.get(name)
 
 
 def names() -> list[str]:
-    _ensure_builtins()
     return BENCHMARKS.names()
 
 

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from mammoth_math.api import Registry
 from mammoth_math.solve.core import StrategyFn
 
-STRATEGIES: Registry[StrategyFn] = Registry("strategy", entry_point_group="mammoth_math.strategies")
 _BUILTIN_MODULES = ("cot", "pot", "hybrid")
-
-
-def load_builtins() -> None:
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(f"mammoth_math.solve.{module}")
+STRATEGIES: Registry[StrategyFn] = Registry(
+    "strategy",
+    entry_point_group="mammoth_math.strategies",
+    builtin_modules=[f"mammoth_math.solve.{m}" for m in _BUILTIN_MODULES],
+)

@@ -19,9 +19,7 @@ from mammoth_math.api import (
 )
 from mammoth_math.prompts import PROMPT_STYLES, render, stop_strings
 from mammoth_math.solve.core import Task
-from mammoth_math.solve.registry import STRATEGIES, load_builtins
-
-load_builtins()
+from mammoth_math.solve.registry import STRATEGIES
 
 
 class Solver:
