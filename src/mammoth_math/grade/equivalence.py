@@ -1,6 +1,7 @@
 """`equivalent(gold, pred)`: string and number fast paths in-process; sympy only in a bounded worker.
 
-Order of checks (cheapest first): identical after clean-up -> units/currency/percent -> numbers (exact
+Order of checks (cheapest first): identical after clean-up -> rewrites (rewrite.py: intervals from
+inequalities, \\pm branches, and/or lists) -> units/currency/percent/bases -> numbers (exact
 rationals, precision rules in numbers.py) -> shapes (tuples, intervals, sets, lists, matrices, unions)
 element by element -> `var = value` vs `value` -> text -> sympy in the worker pool (timeout -> undecided).
 """
@@ -16,12 +17,16 @@ from mammoth_math.api import AnswerType
 from mammoth_math.grade.choice import choice_equal
 from mammoth_math.grade.normalize import MAX_ANSWER_CHARS, clean, split_quantity, squash
 from mammoth_math.grade.numbers import Num, numbers_equal, parse_number
+from mammoth_math.grade.rewrite import canonical
 from mammoth_math.grade.structure import Shape, shape_of
 from mammoth_math.grade.worker import TIMEOUT, symbolic_call
 
 EQUAL, MISMATCH, UNDECIDED = "equal", "mismatch", "undecided_timeout"
-_INFINITY = re.compile(r"\\infty|∞|\binfinity\b|\binf\b|\boo\b", re.I)
-_ASSIGN = re.compile(r"^\s*([a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=\s*(?!=)(.+)$", re.S)
+_ASSIGN = re.compile(
+    r"^\s*((?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)(?:\s*\(\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\))?)\s*=\s*(?!=)(.+)$",
+    re.S,
+)  # "x = 5", "a_1 = 5", "\\theta = 5", "p(x) = x^2 + 1"
+_BASED = re.compile(r"^(\d[0-9A-Za-z]*)_\s*\{?\s*(\d{1,2})\s*\}?$")
 _WORDY = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 _MATHY_WORDS = re.compile(
     r"\b(?:sqrt|exp|log|ln|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|asin|acos|atan|pi|frac|abs|factorial|"
@@ -81,37 +86,51 @@ def _text_equal(g: str, p: str) -> bool:
     return key(g) == key(p)
 
 
-def _canon(text: str) -> str:
-    return _INFINITY.sub(r"\\infty", text.strip())
-
-
 def _math(g: str, p: str, timeout: float) -> str:
     """EQUAL / MISMATCH / UNDECIDED for two cleaned answers."""
-    g, p = _canon(g), _canon(p)
+    if len(g) > MAX_ANSWER_CHARS or len(p) > MAX_ANSWER_CHARS:
+        return EQUAL if squash(g) == squash(p) else MISMATCH  # too long to be a final answer worth more
+    g, p = canonical(g), canonical(p)
     if squash(g) == squash(p):
         return EQUAL
-    if len(g) > MAX_ANSWER_CHARS or len(p) > MAX_ANSWER_CHARS:
-        return MISMATCH  # nothing that long is a final answer worth a symbolic check
     gq, pq = split_quantity(g), split_quantity(p)
     if gq.unit and pq.unit and gq.unit != pq.unit and "%" not in (gq.unit, pq.unit):
         return "unit_mismatch"
     gn, pn = parse_number(gq.core), parse_number(pq.core)
     if gn is not None and pn is not None:
         return EQUAL if _percent_equal(gn, gq.unit, pn, pq.unit) else MISMATCH
-    if gq.unit or pq.unit:
-        g, p = gq.core, pq.core
-    return _shapes(g, p, timeout)
+    based = _based_equal(gq.core, pq.core)
+    if based is not None:
+        return EQUAL if based else MISMATCH
+    return _shapes(gq.core, pq.core, timeout)
+
+
+def _based_equal(g: str, p: str) -> bool | None:
+    """`4210_{7}` vs `4210_7` / `4210` (digits with the base left implicit); None when neither has a base."""
+    gm, pm = _BASED.match(g), _BASED.match(p)
+    if gm is None and pm is None:
+        return None
+    gd, gb = (gm.group(1), gm.group(2)) if gm else (g, None)
+    pd, pb = (pm.group(1), pm.group(2)) if pm else (p, None)
+    if not re.fullmatch(r"[0-9A-Za-z]+", gd) or not re.fullmatch(r"[0-9A-Za-z]+", pd):
+        return None
+    return gd.lower() == pd.lower() and (gb is None or pb is None or int(gb) == int(pb))
 
 
 def _percent_equal(g: Num, gu: str | None, p: Num, pu: str | None) -> bool:
     if numbers_equal(g, p):
         return True  # "50%" vs "50": the same number with and without its sign
     # a percent equals its fraction ("50%" = "0.5"); a bare number never equals 100x itself
-    if pu == "%" and gu != "%":
+    # ... but only where the bare number reads as a proportion: "40" is not "4000%"
+    if pu == "%" and gu != "%" and _proportion(g):
         return numbers_equal(g, Num(p.value / 100, None if p.decimals is None else p.decimals + 2, p.sig))
-    if gu == "%" and pu != "%":
+    if gu == "%" and pu != "%" and _proportion(p):
         return numbers_equal(Num(g.value / 100, None if g.decimals is None else g.decimals + 2, g.sig), p)
     return False
+
+
+def _proportion(n: Num) -> bool:
+    return abs(n.value) <= 1 or n.value.denominator != 1
 
 
 def _shapes(g: str, p: str, timeout: float) -> str:
@@ -157,8 +176,8 @@ def _matrix(gs: Shape, ps: Shape, timeout: float) -> str:
             if len(widths) != 1:
                 return None
             return len(s.parts), [c for r in s.parts for c in r.items]
-        if s.kind == "tuple":  # a vector written (a, b, c): the same as a column (or row) vector
-            return -1, list(s.items)
+        if s.kind == "tuple" or (s.kind == "interval" and s.brackets == "[]"):
+            return -1, list(s.items)  # a vector written (a, b, c) or [a, b]: a column (or row) vector
         return None
 
     a, b = cells(gs), cells(ps)

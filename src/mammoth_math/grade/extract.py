@@ -2,7 +2,8 @@
 
 Order: \\boxed{} (last; distinct boxed values are a self-contradiction -> no answer) -> "The answer is"
 -> "Final Answer:" -> GSM8K "#### n" -> for choices, the letter or option text -> the last number of the
-last line, reported as "last_number". Hedged answers ("either 5 or 6", "maybe 5") and responses that stop
+last line, reported as "last_number", only when that line looks finished (ends in a full stop or a
+number, not a word or an operator). Hedged answers ("either 5 or 6", "maybe 5") and responses that stop
 mid-sentence with no marked answer give no answer."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mammoth_math.api import AnswerType
-from mammoth_math.common.latex import boxed_contents
+from mammoth_math.common.latex import boxed_contents, matching_brace
 from mammoth_math.grade.choice import letter_of, match_option
 from mammoth_math.grade.normalize import clean, squash
 
@@ -25,20 +26,33 @@ class Extraction:
 
 
 # lookaheads, so that "the answer is 5. ... the answer is 6" yields both statements
-_ANSWER_IS = re.compile(r"(?=(?:the|my)\s+(?:final\s+)?answer\s+(?:is|would be|=)\s*:?\s*([^\n]+))", re.I)
+_ANSWER_IS = re.compile(
+    r"(?=(?:the|my)\s+(?:(?:final|correct|right)\s+)?answer\s+(?:is|would be|=)\s*:?\s*([^\n]+))"
+    r"|(?=(?<![a-z])(?<!final )answer\s*\**\s*[:：]\s*\**\s*([^\n]+))",  # "Answer: 5", "**Answer:** 5"
+    re.I,
+)
+_RETRACTION = re.compile(
+    r"\b(?:wrong|mistake|error|incorrect|actually|correction|recalculat\w*|recomput\w*|re-?check\w*|redo\w*|oops)\b",
+    re.I,
+)
+_CONCLUDES = re.compile(r"final answer|the answer is|therefore|thus|hence|\bso\b", re.I)
 _FINAL = re.compile(r"(?=final\s+answer\s*(?:is)?\s*[:：]\s*([^\n]+))", re.I)
 _HASHES = re.compile(r"####\s*(.+)")
 _NUMBER = re.compile(r"[-−]?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?%?|[-−]?\.\d+")
 _HEDGE = re.compile(
-    r"\b(?:either|maybe|perhaps|possibly|probably|might be|could be|not sure|unsure|i think|i guess|"
+    r"\b(?:either|maybe|perhaps|possibly|probably|might be|could be|not sure|unsure|i guess|"
     r"can'?t be determined|cannot determine|unclear)\b",
     re.I,
 )
 _OR = re.compile(r"\s(?:or|\\text\{\s*or\s*\})\s|\\text\{\s*or\s*\}", re.I)
 _CHOICE_MARK = re.compile(
-    r"(?:answer|option|choice)\s*(?:is|would be|:)?\s*:?\s*(?:option\s+|choice\s+)?\(?\s*([A-E])\s*\)?(?![\w'])"
+    r"(?:answer|option|choice|choose|pick|select|go with)\s*(?:is|would be|:)?\s*:?\s*(?:option\s+|choice\s+)?\(?\s*([A-E])\s*\)?(?![\w'])"
 )
 _PAREN_LETTER = re.compile(r"\(([A-E])\)")
+_LETTER_CORRECT = re.compile(r"(?:^|[\s(])\(?([A-E])\)?\s+is\s+(?:the\s+)?(?:correct|right|answer)\b")
+_BOX_START = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_JOIN_GAP = re.compile(r"\$?\s*,?\s*(?:(and|or)\s+)?\$?\s*(?:[a-zA-Z]\s*=\s*)?", re.I)
+_NEXT_QUESTION = re.compile(r"\n\s*(?:Question|Problem|Q)\s*\d*\s*[:.]", re.I)
 
 
 def _trim_statement(text: str) -> str:
@@ -58,31 +72,64 @@ def _hedged(answer: str, answer_type: AnswerType) -> bool:
     return answer_type in (AnswerType.NUMBER, AnswerType.CHOICE) and bool(_OR.search(f" {answer} "))
 
 
+def _joined_boxes(response: str) -> str | None:
+    """`$x = \\boxed{2}$ or $x = \\boxed{5}$`: the last boxes of one sentence, joined by and/or/commas,
+    are one answer listing several values ("2 or 5"; "or" stays, so it hedges a single number/choice)."""
+    spans: list[tuple[int, int, str]] = []
+    for m in _BOX_START.finditer(response):
+        end = matching_brace(response, m.end() - 1)
+        if end is not None:
+            spans.append((m.start(), end + 1, response[m.end() : end].strip()))
+    if len(spans) < 2:
+        return None
+    values, joiners = [spans[-1][2]], []
+    for (_, prev_end, prev), (start, _, _) in zip(spans[-2::-1], spans[:0:-1], strict=False):
+        gap = _JOIN_GAP.fullmatch(response[prev_end:start])
+        if not gap:
+            break
+        values.insert(0, prev)
+        joiners.insert(0, " or " if gap.group(1) and gap.group(1).lower() == "or" else ", ")
+    if len(values) < 2:
+        return None
+    return values[0] + "".join(j + v for j, v in zip(joiners, values[1:], strict=True))
+
+
 def _marked(response: str) -> Extraction | None:
     boxes = [b.strip() for b in boxed_contents(response) if b.strip()]
+    joined = _joined_boxes(response) if len(boxes) >= 2 else None
+    if joined:
+        return Extraction(joined, "boxed")
     if boxes:
-        if len({squash(clean(b)) for b in boxes[-3:]}) > 1 and _contradicts(response, boxes):
+        if len({squash(clean(b)) for b in boxes[-3:]}) > 1 and _contradicts(response):
             return Extraction(None, "contradiction")
         return Extraction(boxes[-1], "boxed")
     found: list[tuple[int, str, str]] = []
     for method, pattern in (("answer_is", _ANSWER_IS), ("final_answer", _FINAL), ("gsm8k_hashes", _HASHES)):
         for m in pattern.finditer(response):
-            found.append((m.start(), method, _trim_statement(m.group(1))))
+            found.append((m.start(), method, _trim_statement(next(g for g in m.groups() if g is not None))))
     found = [f for f in found if f[2]]
     if not found:
         return None
     found.sort()
     answers = {squash(clean(a)) for _, _, a in found}
-    if len(answers) > 1 and len(found) >= 2 and found[-1][1] == found[-2][1]:
-        return Extraction(None, "contradiction")  # "the answer is 5 ... the answer is 6"
+    # "the answer is 5 ... the answer is 6" contradicts itself, unless the second retracts the first
+    if (
+        len(answers) > 1
+        and len(found) >= 2
+        and found[-1][1] == found[-2][1]
+        and not _RETRACTION.search(response[found[-2][0] : found[-1][0]])
+    ):
+        return Extraction(None, "contradiction")
     _, method, answer = found[-1]
     return Extraction(answer, method)
 
 
-def _contradicts(response: str, boxes: list[str]) -> bool:
-    """Several different boxed values with nothing marking the last one as final."""
-    tail = response[-400:].lower()
-    return not re.search(r"final answer|the answer is|therefore|thus|so the", tail)
+def _contradicts(response: str) -> bool:
+    """Several different boxed values with nothing between the last two marking the last as final
+    ("so the answer is", "therefore") or retracting the earlier one ("that was wrong")."""
+    starts = [m.start() for m in re.finditer(r"\\(?:boxed|fbox)\b", response)]
+    between = response[starts[-2] : starts[-1]] if len(starts) >= 2 else response[-400:]
+    return not (_CONCLUDES.search(between) or _RETRACTION.search(between))
 
 
 def _last_number(response: str) -> Extraction:
@@ -90,12 +137,15 @@ def _last_number(response: str) -> Extraction:
     if not lines:
         return Extraction(None, "none")
     last = lines[-1].strip()
-    if not re.search(r"[.!)\]}$%\d]\s*$|[a-z]\s*$", last) or _looks_truncated(response):
+    # a last line that ends on a word, not a full stop or a number, was cut off ("... so for n = 100 we get")
+    if not re.search(r"[.!)\]}$%\d]\s*$", last) or _looks_truncated(response):
         return Extraction(None, "none")
-    numbers = _NUMBER.findall(last)
+    numbers = list(_NUMBER.finditer(last))
     if not numbers:
         return Extraction(None, "none")
-    return Extraction(numbers[-1].replace("−", "-").strip(), "last_number")
+    if re.search(r"[+*/×÷^]\s*\$?$", last[: numbers[-1].start()]):
+        return Extraction(None, "none")  # "Then 4*3": an expression not yet evaluated, not a result
+    return Extraction(numbers[-1].group(0).replace("−", "-").strip(), "last_number")
 
 
 def _looks_truncated(response: str) -> bool:
@@ -110,6 +160,9 @@ def extract_answer(
 
     at = to_answer_type(answer_type)
     text = response or ""
+    nxt = _NEXT_QUESTION.search(text)
+    if nxt and text[: nxt.start()].strip():  # the model went on to write a new few-shot question
+        text = text[: nxt.start()]
     if not text.strip():
         return Extraction(None, "none")
     marked = _marked(text)
@@ -141,12 +194,19 @@ def _choice(text: str, marked: Extraction | None, choices: tuple[str, ...], same
             return Extraction(hits[0], "choice_text")
         if len(hits) > 1:  # duplicate options: keep the text; the judge accepts it if the gold is among them
             return Extraction(marked.answer, "choice_text")
-    marks = [m.group(1) for m in _CHOICE_MARK.finditer(text) if m.group(1) in "ABCDE"[:n]]
+        # "the answer is b": a lower-case letter, once it is not an option's own text (an option "$a$")
+        bare = re.fullmatch(r"\(?\s*([a-e])\s*\)?\.?", clean(marked.answer))
+        if bare and bare.group(1).upper() in "ABCDE"[:n]:
+            return Extraction(bare.group(1).upper(), "choice_letter")
+    found = sorted([*_CHOICE_MARK.finditer(text), *_LETTER_CORRECT.finditer(text)], key=lambda m: m.start())
+    marks = [m.group(1) for m in found if m.group(1) in "ABCDE"[:n]]
     if marks:
         if len(set(marks[-2:])) > 1 and _HEDGE.search(text[-300:]):
             return Extraction(None, "hedged")
         return Extraction(marks[-1], "choice_letter")
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    if lines and _HEDGE.search(lines[-1]):
+        return Extraction(None, "hedged")  # "I'm not sure, maybe (B)?"
     if lines:
         letter = letter_of(lines[-1], n)
         if letter:

@@ -25,16 +25,27 @@ _WRAPPERS = (
 )
 _DROP = [
     (re.compile(r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)\b"), ""),
-    (re.compile(r"\\m?left\s*\\?\.?|\\m?right\s*\\?\.?"), ""),  # \left( -> (, \right. -> ""
+    (re.compile(r"\\m?(?:left|right)(?![a-zA-Z])\s*\.?"), ""),  # \left( -> (, \right. -> "", \left\{ -> \{
     (re.compile(r"\\!"), ""),  # 1,\!000 is a thousands separator
     (re.compile(r"(?<!\\)\\[,;:> ]|\\quad|\\qquad"), " "),  # not "~": MMLU logic writes ~A
     (re.compile(r"\\(?:d|t)frac"), r"\\frac"),
-    (re.compile(r"\\(?:le|leq|leqslant)\b"), "<="),
-    (re.compile(r"\\(?:ge|geq|geqslant)\b"), ">="),
+    (re.compile(r"\\(?:le|leq|leqslant)\b|≤"), "<="),
+    (re.compile(r"\\(?:ge|geq|geqslant)\b|≥"), ">="),
+    (re.compile(r"\\langle\b|⟨"), "("),  # vectors <2, -1>
+    (re.compile(r"\\rangle\b|⟩"), ")"),
+    (re.compile(r"\\varnothing\b|∅|^\\\{\s*\\\}$"), r"\\emptyset"),
+    # single-token arguments: \frac12, \frac1{2x}, \frac{1}2, \sqrt2, √3 (latex2sympy rejects some)
+    (re.compile(r"\\frac\s*(\d)\s*(\d)"), r"\\frac{\1}{\2}"),
+    (re.compile(r"\\frac\s*(\d)\s*\{"), r"\\frac{\1}{"),
+    (re.compile(r"\\frac\s*(\{[^{}]*\})\s*(\d)"), r"\\frac\1{\2}"),
+    (re.compile(r"√\s*(\d+)"), r"\\sqrt{\1}"),
+    (re.compile(r"(?:\\sqrt|√)\s*(\d|[a-zA-Z](?![a-zA-Z]))"), r"\\sqrt{\1}"),
+    (re.compile(r"√"), r"\\sqrt"),
     (re.compile(r"\\neq?\b"), "!="),
     (re.compile(r"\\cdot\b|\\times\b"), "*"),
     (re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ\b|°|\\degree\b"), "°"),
 ]
+_SPECIAL = re.compile(r"[°≤≥⟨⟩∅√]")
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:final\s+)?(?:answer|result|solution|value)\s*(?:is|:|=)\s*|^(?:therefore|thus|so|hence)\s*,?\s*",
@@ -64,13 +75,15 @@ def clean(answer: str) -> str:
     text = re.sub(r"^\$+|\$+$", "", text).strip()
     text = re.sub(r"^\\\[|\\\]$|^\\\(|\\\)$", "", text).strip()
     text = unwrap_commands(text)
-    for pattern, repl in _DROP:
-        text = pattern.sub(repl, text)
+    if "\\" in text or _SPECIAL.search(text):  # plain "1,234" needs none of the LaTeX rules
+        for pattern, repl in _DROP:
+            text = pattern.sub(repl, text)
     text = text.replace("$", " ").replace("\\%", "%")
     text = _SPACES.sub(" ", text).strip()
     for _ in range(3):
         new = _LEADING.sub("", text).strip()
         new = re.sub(r"(?<!\.\.)[.;:]$", "", new).strip()  # keep "0.333..." whole
+        new = re.sub(r"^\*\*(.+)\*\*$|^\*(.+)\*$", lambda m: m.group(1) or m.group(2), new).strip()
         if new == text:
             break
         text = new
@@ -86,7 +99,7 @@ def squash(text: str) -> str:
 
 _CURRENCY = re.compile(r"^(?:\\\$|\$|US\$|USD|€|£|¥|Rs\.?|INR)\s*|\s*\b(?:dollars?|USD|euros?)$", re.I)
 _UNIT = re.compile(
-    r"^(?P<core>.*?[\d})])(?P<sep>\s*)"
+    r"^(?P<core>.*?(?:[\d})]|\\pi))(?P<sep>\s*)"
     r"(?P<unit>(?:(?:sq(?:uare)?|cubic)\s+)?[a-zA-Z]+(?:\s+[a-zA-Z]+)?(?:\s*\^\s*\{?[23]\}?|[²³])?"
     r"(?:\s*(?:/|per)\s*[a-zA-Z]+(?:\s*\^\s*\{?2\}?)?)?)$"
 )
@@ -101,6 +114,12 @@ _UNIT_WORDS = {
     "square units", "sq units", "cubic units", "degrees", "degree", "deg", "radians", "rad", "percent",
     "dollars", "dollar", "cents", "cent", "people", "students", "apples", "items", "times", "ways", "points",
     "pages", "books", "marbles", "boxes", "cookies", "candies", "eggs", "cars", "feet per second",
+}  # fmt: skip
+
+
+_NOT_UNITS = {
+    "and", "or", "sqrt", "exp", "log", "sin", "cos", "tan", "cot", "sec", "csc", "mod", "choose", "hundred",
+    "thousand", "million", "billion", "trillion", "dozen", "infty", "pi", "i", "the", "for", "not",
 }  # fmt: skip
 
 
@@ -146,4 +165,9 @@ def split_quantity(text: str) -> Quantity:
         spaced = bool(m.group("sep"))
         if base in _UNIT_WORDS and (len(base) > 1 or spaced):
             return Quantity(m.group("core").strip(), _canon_unit(unit) or None)
+        # any other noun after a number counts what is counted ("18 tickets"): words of 3+ letters,
+        # never a math function or a number word ("5 hundred"), never "and"/"or" (lists)
+        words = base.split()
+        if words and all(len(w) >= 3 and w not in _NOT_UNITS for w in words) and "/" not in unit:
+            return Quantity(m.group("core").strip(), _canon_unit(unit))
     return Quantity(t, None)

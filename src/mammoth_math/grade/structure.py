@@ -18,6 +18,7 @@ class Shape:
 
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+_WRAPPED = re.compile(r"^(?:Matrix\((\[.*\])\)|[\[(]\s*(\\begin\{.*\\end\{[a-zA-Z]*\})\s*[\])])$", re.S)
 _MATRIX = re.compile(r"^\\begin\{([pbvB]?matrix|array)\}(?:\{[lcr|]*\})?(.*)\\end\{\1\}$", re.S)
 
 
@@ -58,8 +59,25 @@ def _closes_at_end(text: str) -> bool:
     return False
 
 
+def _nested_rows(t: str) -> Shape | None:
+    """`[[1, 2], [3, 4]]` / `Matrix([[1, 2], [3, 4]])` (Python/sympy output): rows of equal width."""
+    if not (t.startswith("[") and t.endswith("]") and _closes_at_end(t)):
+        return None
+    rows = split_top(t[1:-1])
+    if not rows or not all(r.startswith("[") and r.endswith("]") and _closes_at_end(r) for r in rows):
+        return None
+    parsed = tuple(Shape("tuple", tuple(split_top(r[1:-1]))) for r in rows)
+    return Shape("matrix", parts=parsed)
+
+
 def shape_of(text: str) -> Shape:
     t = text.strip()
+    wrapped = _WRAPPED.match(t)  # "Matrix([[..]])", "[\begin{array}..\end{array}]"
+    if wrapped:
+        t = (wrapped.group(1) or wrapped.group(2)).strip()
+    nested = _nested_rows(t)
+    if nested is not None:
+        return nested
     m = _MATRIX.match(t)
     if m:
         rows = [r for r in re.split(r"\\\\", m.group(2)) if r.strip()]
