@@ -37,7 +37,7 @@ demo: setup-model
 	$(BIN)/mammoth-math eval --benchmarks gsm8k --limit 20 --mode hybrid --output runs/demo --resume
 	@echo "Report: $(abspath runs/demo/report.html)"
 
-test: setup system-deps
+test: setup-model system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
