@@ -17,3 +17,31 @@ def data_dir() -> Path:
     if not (SHARED / "benchmarks").is_dir():
         pytest.fail(f"shared data not found at {SHARED}; set MAMMOTH_DATA_DIR")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny randomly initialised Llama (2 layers, hidden 64) saved in HF format, with SmolLM2's real
+    tokenizer (read from its GGUF). Built once per session for the hf-backend and resume tests."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from mammoth_math.generate import smollm2_path
+
+    gguf = smollm2_path()
+    tok = transformers.AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    config = transformers.LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=1024,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+    )
+    torch.manual_seed(0)
+    out = tmp_path_factory.mktemp("tiny-llama")
+    transformers.LlamaForCausalLM(config).save_pretrained(out)
+    tok.save_pretrained(out)
+    return out

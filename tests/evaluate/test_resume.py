@@ -29,29 +29,8 @@ MODEL: list[str] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> None:
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    from mammoth_math.generate import smollm2_path
-
-    gguf = smollm2_path()
-    tok = transformers.AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    config = transformers.LlamaConfig(
-        vocab_size=len(tok),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=1024,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-    )
-    torch.manual_seed(0)
-    out = tmp_path_factory.mktemp("tiny-llama")
-    transformers.LlamaForCausalLM(config).save_pretrained(out)
-    tok.save_pretrained(out)
-    MODEL[:] = ["--model", f"hf:{out}"]
+def tiny_model(tiny_llama_dir: Path) -> None:
+    MODEL[:] = ["--model", f"hf:{tiny_llama_dir}"]
 
 
 def _eval(out: Path, cache: Path, *extra: str) -> subprocess.Popen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mammoth_math.cli.common import add_data_dir
+from mammoth_math.cli.common import add_data_dir, add_model_option
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,13 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="generation cache (default $MAMMOTH_CACHE_DIR or ~/.cache/mammoth-math)",
     )
     parser.add_argument("--no-progress", action="store_true")
-    parser.add_argument(
-        "--model-option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="backend option passed to load_backend (e.g. n_parallel=1); repeatable",
-    )
+    add_model_option(parser)
     add_data_dir(parser)
 
 

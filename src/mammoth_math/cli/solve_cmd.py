@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from mammoth_math.api import AnswerType, SamplingParams
+from mammoth_math.cli.common import add_model_option
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,13 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=5.0, help="sandbox time limit per program, seconds")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the HTTP API's shape)")
-    parser.add_argument(
-        "--model-option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="backend option passed to load_backend (e.g. n_parallel=1); repeatable",
-    )
+    add_model_option(parser)
     parser.add_argument("--no-stream", action="store_true", help="do not stream tokens to the terminal")
 
 
