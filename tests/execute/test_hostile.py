@@ -146,12 +146,17 @@ def _survivors() -> list[int]:
     return found
 
 
+def _children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
 @pytest.fixture(scope="module")
 def batch() -> Iterator[tuple[dict[str, Execution], Sandbox]]:
     os.environ["MAMMOTH_TEST_SECRET"] = SECRET
     cfg = SandboxConfig(timeout=3.0, memory_mb=512, workers=2, max_output_bytes=4096, max_processes=32)
     sandbox = Sandbox(cfg)
     try:
+        assert sandbox.isolation  # started: the zygote and its two templates (programs fork from them)
         results = sandbox.run([code for code, _ in CASES.values()])
         yield dict(zip(CASES, results, strict=True)), sandbox
     finally:
@@ -194,7 +199,12 @@ def test_host_unchanged_and_nothing_survives(batch: tuple[dict[str, Execution], 
         assert not os.path.exists(path), path
     server = sandbox._server
     assert server is not None and server.proc.poll() is None, "the zygote must survive hostile programs"
-    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
-    assert children == [], "the zygote keeps no child once the batch is done"
+    # its only children are the two templates: every program is gone
+    templates = _children(server.proc.pid)
+    assert len(templates) == 2, templates
+    for pid in templates:
+        assert _children(int(pid)) == [], "programs are the zygote's children, never the templates'"
+    status = Path(f"/proc/{templates[0]}/status").read_text()
+    assert "\nPPid:\t" + str(server.proc.pid) in status
     # and it still works
     assert sandbox.run(["print(2 * 21)"])[0].answer == "42"

@@ -1,26 +1,59 @@
 """Contracts shared by every stage: records, the backend and executor Protocols, registries.
 
 Nothing in here imports a stage. Stages import from here, never from each other's private modules.
+
+Names load on first use (PEP 562): a process that needs one contract (the sandbox's fork server
+imports `api.records` only) does not pay for the registry's entry-point machinery.
 """
 
-from mammoth_math.api.protocols import Backend, Executor, Prompt
-from mammoth_math.api.records import (
-    AnswerType,
-    Completion,
-    ExecStatus,
-    Execution,
-    Generation,
-    Judgement,
-    Message,
-    Problem,
-    SampleResult,
-    SamplingParams,
-    SolveResult,
-    TrainingExample,
-    from_dict,
-    to_dict,
-)
-from mammoth_math.api.registry import Registry, RegistryError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mammoth_math.api.protocols import Backend, Executor, Prompt
+    from mammoth_math.api.records import (
+        AnswerType,
+        Completion,
+        ExecStatus,
+        Execution,
+        Generation,
+        Judgement,
+        Message,
+        Problem,
+        SampleResult,
+        SamplingParams,
+        SolveResult,
+        TrainingExample,
+        from_dict,
+        to_dict,
+    )
+    from mammoth_math.api.registry import Registry, RegistryError
+
+_HOME = {
+    **dict.fromkeys(("Backend", "Executor", "Prompt"), "protocols"),
+    **dict.fromkeys(
+        (
+            "AnswerType",
+            "Completion",
+            "ExecStatus",
+            "Execution",
+            "Generation",
+            "Judgement",
+            "Message",
+            "Problem",
+            "SampleResult",
+            "SamplingParams",
+            "SolveResult",
+            "TrainingExample",
+            "from_dict",
+            "to_dict",
+        ),
+        "records",
+    ),
+    **dict.fromkeys(("Registry", "RegistryError"), "registry"),
+}
 
 __all__ = [
     "AnswerType",
@@ -43,3 +76,12 @@ __all__ = [
     "from_dict",
     "to_dict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mammoth_math.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mammoth_math.api.{module}"), name)
+    globals()[name] = value
+    return value

@@ -40,9 +40,26 @@ What is NOT protected:
   refuses (status `refused`) when namespaces are unavailable.
 """
 
-from mammoth_math.api.records import Execution
-from mammoth_math.execute.sandbox import Sandbox, SandboxConfig
+from __future__ import annotations
 
-ExecResult = Execution
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mammoth_math.api.records import Execution as ExecResult
+    from mammoth_math.execute.sandbox import Sandbox, SandboxConfig
 
 __all__ = ["ExecResult", "Sandbox", "SandboxConfig"]
+
+
+def __getattr__(name: str) -> Any:
+    # loaded on first use: the zygote (python -m mammoth_math.execute.zygote) imports this package too,
+    # and every module it holds makes each program's fork slower
+    if name == "ExecResult":
+        from mammoth_math.api.records import Execution
+
+        return Execution
+    if name in ("Sandbox", "SandboxConfig"):
+        from mammoth_math.execute import sandbox
+
+        return getattr(sandbox, name)
+    raise AttributeError(f"module 'mammoth_math.execute' has no attribute {name!r}")

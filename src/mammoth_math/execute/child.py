@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import traceback
-from typing import Any
 
 RESULT_FD = 3
 _TRACEBACK_FRAMES = 8
@@ -57,8 +56,8 @@ def run_program(code: str, max_answer_chars: int) -> None:
     """Run `code` as __main__, call solution() when it defines one, report on fd 3, and _exit."""
     _fresh_stdio()
     me = os.getpid()
-    result: dict[str, Any] = {"answer": None, "error": None, "memory": False}
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    result: dict[str, object] = {"answer": None, "error": None, "memory": False}
+    namespace: dict[str, object] = {"__name__": "__main__", "__builtins__": builtins}
     try:
         compiled = compile(code, "<program>", "exec")
         exec(compiled, namespace)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
-import secrets
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -90,13 +88,19 @@ def prctl(option: int, arg: int) -> None:
     _check(_libc.prctl(option, arg, 0, 0, 0), f"prctl({option})")
 
 
-@dataclass(frozen=True)
 class Isolation:
-    """What the zygote managed to set up (reported back to the caller)."""
+    """What the zygote managed to set up (reported back to the caller).
 
-    namespaces: bool
-    drop_uid: int | None  # first uid of this zygote's block; None: we stay who we are (userns / unsafe)
-    description: str
+    A plain class, not a dataclass: the templates fork from the zygote's heap, and every module it
+    imports (dataclasses pulls in inspect) makes each fork slower.
+    """
+
+    __slots__ = ("description", "drop_uid", "namespaces")
+
+    def __init__(self, namespaces: bool, drop_uid: int | None, description: str) -> None:
+        self.namespaces = namespaces
+        self.drop_uid = drop_uid  # first uid of this zygote's block; None: we stay who we are (userns)
+        self.description = description
 
 
 def _mounts() -> list[tuple[str, set[str]]]:
@@ -191,7 +195,7 @@ def setup(tmp_size_mb: int) -> Isolation:
     uid, gid = os.getuid(), os.getgid()
     if uid == 0:
         unshare(CLONE_NEWNS | CLONE_NEWNET)
-        drop: int | None = UID_FIRST + secrets.randbelow(1_000_000) * UID_BLOCK
+        drop: int | None = UID_FIRST + int.from_bytes(os.urandom(4), "little") % 1_000_000 * UID_BLOCK
     else:
         # an unprivileged user gets the same namespaces through a user namespace of its own
         unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
