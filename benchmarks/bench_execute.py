@@ -1,10 +1,16 @@
 """Programs/second of the sandbox vs the usual alternatives, for two program mixes.
 
     python benchmarks/bench_execute.py [--workers 2] [--trivial 2000] [--sympy 400] [--subprocess 40]
+                                       [--reuse 1000]
+
+Mixes: trivial arithmetic; `sympy.solve` on 45 quadratics repeated (so an exec() pool answers most
+from sympy's cache); `sympy.solve` on a different quadratic per program (as in a real evaluation).
 
 Systems:
-- sandbox-cli: `mammoth-math exec` end to end (process start, zygote warm-up, JSONL in/out included);
-- sandbox-warm: `Sandbox.run` on an already started Sandbox (steady state);
+- sandbox-cli: `mammoth-math exec` end to end (process start, zygote warm-up, JSONL in/out included),
+  a fresh process per program;
+- sandbox-cli --reuse N: the same, with the opt-in reusing workers (N programs per worker process);
+- sandbox-warm: `Sandbox.run` on an already started Sandbox (steady state, fresh process per program);
 - subprocess: `subprocess.run([sys.executable, "-c", code])` per program, `--workers` at a time;
 - exec-pool: an un-isolated ProcessPoolExecutor whose workers exec() the code (what the popular
   harnesses do), already started and with sympy imported by the first sympy program.
@@ -34,6 +40,13 @@ def trivial(n: int) -> list[str]:
 def sympy_mix(n: int) -> list[str]:
     return [
         f"import sympy as sp\nx = sp.Symbol('x')\nprint(sp.solve(x**2 - {i % 9 + 2}*x + {i % 5}, x))"
+        for i in range(n)
+    ]
+
+
+def sympy_distinct(n: int) -> list[str]:
+    return [
+        f"import sympy as sp\nx = sp.Symbol('x')\nprint(sp.solve(x**2 - {i + 2}*x + {i % 89 + 1}, x))"
         for i in range(n)
     ]
 
@@ -77,13 +90,14 @@ def bench_sandbox_warm(programs: list[str], workers: int) -> float:
     return len(programs) / elapsed
 
 
-def bench_sandbox_cli(programs: list[str], workers: int) -> float:
+def bench_sandbox_cli(programs: list[str], workers: int, reuse: int = 0) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.jsonl")
         with open(src, "w") as f:
             for i, code in enumerate(programs):
                 f.write(json.dumps({"id": i, "code": code}) + "\n")
         cmd = [sys.executable, "-m", "mammoth_math", "exec", src, "-o", dst, "--workers", str(workers)]
+        cmd += ["--reuse", str(reuse)]
         start = time.perf_counter()
         subprocess.run(cmd, check=True)
         elapsed = time.perf_counter() - start
@@ -99,14 +113,16 @@ def main() -> None:
     ap.add_argument("--trivial", type=int, default=2000)
     ap.add_argument("--sympy", type=int, default=400)
     ap.add_argument("--subprocess", type=int, default=40, help="programs per mix for subprocess (slow)")
+    ap.add_argument("--reuse", type=int, default=1000, help="programs per worker for the --reuse system")
     args = ap.parse_args()
-    mixes = {"trivial": trivial, "sympy": sympy_mix}
-    sizes = {"trivial": args.trivial, "sympy": args.sympy}
+    mixes = {"trivial": trivial, "sympy": sympy_mix, "sympy-distinct": sympy_distinct}
+    sizes = {"trivial": args.trivial, "sympy": args.sympy, "sympy-distinct": args.sympy}
     systems: dict[str, Callable[[list[str], int], float]] = {
         "exec-pool (no isolation)": bench_pool,
         "subprocess per program": bench_subprocess,
         "sandbox-warm": bench_sandbox_warm,
         "sandbox-cli (end to end)": bench_sandbox_cli,
+        f"sandbox-cli --reuse {args.reuse}": lambda p, w: bench_sandbox_cli(p, w, args.reuse),
     }
     print(f"workers={args.workers} cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
     table: dict[str, dict[str, float]] = {}
@@ -115,11 +131,11 @@ def main() -> None:
             n = args.subprocess if system.startswith("subprocess") else sizes[mix]
             rate = fn(make(n), args.workers)
             table.setdefault(system, {})[mix] = rate
-            print(f"{system:28s} {mix:8s} n={n:5d} {rate:9.1f} programs/s", flush=True)
+            print(f"{system:28s} {mix:14s} n={n:5d} {rate:9.1f} programs/s", flush=True)
     pool = table["exec-pool (no isolation)"]
-    cli = table["sandbox-cli (end to end)"]
-    for mix in mixes:
-        print(f"sandbox-cli / exec-pool on {mix}: {cli[mix] / pool[mix]:.2f}x")
+    for system in ("sandbox-cli (end to end)", f"sandbox-cli --reuse {args.reuse}"):
+        for mix in mixes:
+            print(f"{system} / exec-pool on {mix}: {table[system][mix] / pool[mix]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ SCRIPT = textwrap.dedent("""
     import json
     from mammoth_math.execute import Sandbox, SandboxConfig
     out = {}
-    for unsafe in (False, True):
-        with Sandbox(SandboxConfig(timeout=3, workers=1, unsafe_no_isolation=unsafe)) as sb:
-            r = sb.run(["print(6 * 7)", "import os, time\\nos.fork()\\ntime.sleep(60)"])
-            out[str(unsafe)] = [[x.status.value, x.answer, x.error] for x in r]
+    # reuse asked for without namespaces: ignored (a worker needs its own PID namespace to clean up)
+    for name, unsafe, reuse in (("False", False, 0), ("True", True, 0), ("True-reuse", True, 3)):
+        cfg = SandboxConfig(timeout=3, workers=1, unsafe_no_isolation=unsafe, reuse_workers=reuse)
+        with Sandbox(cfg) as sb:
+            r = sb.run(["print(6 * 7)", "import os, time\\nos.fork()\\ntime.sleep(60)", "print(1)"])
+            out[name] = [[x.status.value, x.answer, x.error] for x in r]
     print(json.dumps(out))
 """)
 NO_NAMESPACES = (
@@ -45,8 +47,9 @@ def test_refuses_without_namespaces_unless_unsafe() -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     refused = out["False"]
-    assert [r[0] for r in refused] == ["refused", "refused"]
+    assert [r[0] for r in refused] == ["refused", "refused", "refused"]
     assert refused[0][2].startswith("IsolationUnavailable")
-    unsafe = out["True"]
-    assert unsafe[0][:2] == ["ok", "42"]
-    assert unsafe[1][0] == "timeout"
+    for unsafe in (out["True"], out["True-reuse"]):
+        assert unsafe[0][:2] == ["ok", "42"]
+        assert unsafe[1][0] == "timeout"
+        assert unsafe[2][:2] == ["ok", "1"]

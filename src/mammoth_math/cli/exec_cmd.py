@@ -27,6 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="programs run at the same time")
     parser.add_argument("--max-output-bytes", type=int, default=65536, help="stdout/stderr cap")
     parser.add_argument(
+        "--reuse",
+        type=int,
+        default=0,
+        metavar="N",
+        help="opt-in: each worker process runs up to N programs instead of one (faster for sympy; a "
+        "program may leave module state behind for the next ones in its worker; 0 = fresh process each)",
+    )
+    parser.add_argument(
         "--unsafe-no-isolation",
         action="store_true",
         help="if namespaces are unavailable, run anyway without network/file/uid isolation",
@@ -75,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_output_bytes=args.max_output_bytes,
             unsafe_no_isolation=args.unsafe_no_isolation,
+            reuse_workers=args.reuse,
         )
     except ValueError as e:
         return fail(str(e))

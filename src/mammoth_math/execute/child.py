@@ -17,7 +17,7 @@ RESULT_FD = 3
 _TRACEBACK_FRAMES = 8
 
 
-def _fresh_stdio() -> None:
+def fresh_stdio() -> None:
     # new text layers over fds 0-2 so nothing buffered in the zygote leaks in, and unicode always works
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout = io.TextIOWrapper(
@@ -52,10 +52,8 @@ def _flush() -> None:
             pass
 
 
-def run_program(code: str, max_answer_chars: int) -> None:
-    """Run `code` as __main__, call solution() when it defines one, report on fd 3, and _exit."""
-    _fresh_stdio()
-    me = os.getpid()
+def execute(code: str, max_answer_chars: int) -> dict[str, object]:
+    """Run `code` as __main__ in fresh globals and call solution() when it defines one. Never raises."""
     result: dict[str, object] = {"answer": None, "error": None, "memory": False}
     namespace: dict[str, object] = {"__name__": "__main__", "__builtins__": builtins}
     try:
@@ -76,13 +74,25 @@ def run_program(code: str, max_answer_chars: int) -> None:
     except BaseException as exc:
         result["error"] = _describe(exc)[:max_answer_chars]
         _print_traceback(exc)
-    if os.getpid() != me:
-        # a process the program forked got here (fork bomb, child left running): only the program
-        # itself reports, or the zygote would read two reports
-        os._exit(0 if result["error"] is None else 1)
+    return result
+
+
+def report(result: dict[str, object]) -> None:
+    """Flush what the program printed, then write its result record to fd 3."""
     _flush()
     try:
         os.write(RESULT_FD, json.dumps(result).encode())
     except BaseException:
         pass
+
+
+def run_program(code: str, max_answer_chars: int) -> None:
+    """Run `code` as a fresh process does: report on fd 3 and _exit (stdio: set up by the template)."""
+    me = os.getpid()
+    result = execute(code, max_answer_chars)
+    if os.getpid() != me:
+        # a process the program forked got here (fork bomb, child left running): only the program
+        # itself reports, or the zygote would read two reports
+        os._exit(0 if result["error"] is None else 1)
+    report(result)
     os._exit(0)

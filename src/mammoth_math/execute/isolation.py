@@ -223,12 +223,14 @@ def setup(tmp_size_mb: int) -> Isolation:
     )
 
 
-def apply_limits(*, memory_bytes: int, cpu_seconds: int, file_bytes: int, nproc: int, nofile: int) -> None:
+def apply_limits(
+    *, memory_bytes: int, cpu_seconds: int, cpu_hard: int, file_bytes: int, nproc: int, nofile: int
+) -> None:
     """setrlimit in the child, before the uid drop (the hard limits then cannot be raised again)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    # soft limit -> SIGXCPU, hard limit one second later -> SIGKILL
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    # soft limit -> SIGXCPU, hard limit -> SIGKILL
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_hard))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))

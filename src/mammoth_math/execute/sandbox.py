@@ -33,12 +33,17 @@ class SandboxConfig:
     max_open_files: int = 256  # RLIMIT_NOFILE
     tmp_mb: int = 256  # size of the private /tmp that holds the working directories
     startup_timeout: float = 180.0  # seconds to wait for the zygote to import and warm up
-    huge_pages: bool = True  # zygote heap on transparent huge pages: cheaper fork/exit per program
+    huge_pages: bool = True  # template heaps on transparent huge pages: cheaper fork/exit per program
+    # opt-in: a worker process runs up to this many programs (0: a fresh process per program); faster
+    # for sympy-heavy batches, but a program can leave state behind for the next ones (execute/worker.py)
+    reuse_workers: int = 0
 
     def __post_init__(self) -> None:
         for name in ("timeout", "memory_mb", "workers", "max_output_bytes", "max_file_mb"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"SandboxConfig.{name} must be > 0, got {getattr(self, name)!r}")
+        if self.reuse_workers < 0:
+            raise ValueError(f"SandboxConfig.reuse_workers must be >= 0, got {self.reuse_workers!r}")
 
 
 def _refused(error: str) -> Execution:

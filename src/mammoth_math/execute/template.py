@@ -20,13 +20,16 @@ from collections.abc import Callable
 from typing import Any
 
 from mammoth_math.execute import fastfork, isolation
-from mammoth_math.execute.child import RESULT_FD, run_program
+from mammoth_math.execute.child import RESULT_FD, fresh_stdio, run_program
 
 # written by the zygote into the job's working directory, read and removed by the child
 CODE_FILE = ".program.py"
 CLONE_PARENT = 0x00008000
 _FDS = 3  # stdout, stderr, result pipe: write ends, passed with each request
 READY = b"ready"
+PROGRAM = "P"
+WORKER = "W"
+TEMPLATE = "T"  # asked of the light template: clone the full one
 
 
 class ProgramLimits:
@@ -56,10 +59,14 @@ class TemplateGone(RuntimeError):
     """The template process died: the zygote cannot start programs any more and must restart."""
 
 
-def send_request(sock: socket.socket, workdir: str, uid: int | None, fds: list[int]) -> None:
-    """Ask the template for one program process (its pid comes back later: read_reply)."""
+def send_request(sock: socket.socket, kind: str, workdir: str, uid: int | None, fds: list[int]) -> None:
+    """Ask the template for one process (its pid comes back later: read_reply).
+
+    kind PROGRAM: a process that runs the program in `workdir` with its output on `fds`; kind WORKER:
+    a process that runs program after program sent over the socket in `fds` (worker.py).
+    """
     try:
-        socket.send_fds(sock, [f"{-1 if uid is None else uid}\0{workdir}".encode()], fds)
+        socket.send_fds(sock, [f"{kind}\0{-1 if uid is None else uid}\0{workdir}".encode()], fds)
     except OSError as exc:
         raise TemplateGone(str(exc)) from exc
 
@@ -103,6 +110,11 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         nofile=int(cfg["max_open_files"]),
         max_answer_chars=int(cfg["max_output_bytes"]),
     )
+    # done once here rather than in every program: the scrubbed environment (all but HOME and
+    # TMPDIR), and fresh, empty stdio text layers (children's fds 0-2 are dup2'ed under them)
+    os.environ.clear()
+    os.environ.update(program_env("/"))
+    fresh_stdio()
     # the loop makes no cycles; collections would only walk (and write) young objects for nothing
     gc.disable()
     forker = fastfork.NamespaceForker()
@@ -116,15 +128,23 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
             os._exit(0)
         if not msg:
             os._exit(0)  # the zygote closed its end
-        uid_text, workdir = msg.decode().split("\0", 1)
+        kind, uid_text, workdir = msg.decode().split("\0", 2)
         uid = int(uid_text)
         try:
-            pid = forker.fork(flags)
+            # a template is not a program: no PID namespace of its own (its programs get theirs)
+            pid = forker.fork(CLONE_PARENT if kind == TEMPLATE else flags)
         except OSError as exc:
             pid = -(exc.errno or 1)
         if pid == 0:
             try:
-                _program(fds, workdir, None if uid < 0 else uid, limits)
+                if kind == TEMPLATE:
+                    _template(sock, fds[0], cfg, isolated)
+                elif kind == WORKER:
+                    _worker(
+                        fds[0], workdir, None if uid < 0 else uid, limits, int(cfg.get("reuse_workers") or 0)
+                    )
+                else:
+                    _program(fds, workdir, None if uid < 0 else uid, limits)
             finally:
                 os._exit(126)
         for fd in fds:
@@ -132,41 +152,85 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         sock.send(str(pid).encode())
 
 
+def _template(parent_sock: socket.socket, fd: int, cfg: dict[str, Any], isolated: bool) -> None:
+    from mammoth_math.execute.warm import warm_full
+
+    parent_sock.detach()  # the light template's socket: closed with the rest below, not shut down
+    os.closerange(3, fd)
+    os.closerange(fd + 1, 1 << 16)
+    serve(socket.socket(fileno=fd), cfg, isolated, warm_full)
+
+
 def _program(fds: list[int], workdir: str, uid: int | None, limits: ProgramLimits) -> None:
     try:
-        gc.enable()
-        os.setsid()
-        null = os.open("/dev/null", os.O_RDONLY)
-        os.dup2(null, 0)
         for target, fd in zip((1, 2, RESULT_FD), fds, strict=True):
             os.dup2(fd, target)
-        os.closerange(RESULT_FD + 1, 1 << 16)
         os.chdir(workdir)
-        with open(CODE_FILE, encoding="utf-8", errors="surrogatepass") as f:
-            code = f.read()
-        os.unlink(CODE_FILE)
-        os.umask(0o077)
-        isolation.apply_limits(
-            memory_bytes=limits.memory_bytes,
-            cpu_seconds=limits.cpu_seconds,
-            file_bytes=limits.file_bytes,
-            nproc=limits.nproc,
-            nofile=limits.nofile,
-        )
-        if uid is not None:
-            isolation.drop_privileges(uid)
-        # after the uid change (which clears it): never outlive the zygote (our parent, by CLONE_PARENT)
-        isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
-        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
-        os.environ.clear()
-        os.environ.update(program_env(workdir))
-        if "tempfile" in sys.modules:  # else the program's own import reads TMPDIR
-            sys.modules["tempfile"].tempdir = workdir
-        sys.argv = ["<program>"]
+        code = read_code(CODE_FILE)
+        _enter(workdir, uid, limits, limits.cpu_seconds, keep=RESULT_FD)
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc}\n".encode())
         os._exit(126)
     run_program(code, limits.max_answer_chars)
+
+
+def _worker(control: int, workdir: str, uid: int | None, limits: ProgramLimits, reuse: int) -> None:
+    from mammoth_math.execute import worker
+
+    try:
+        os.dup2(control, worker.CONTROL_FD)
+        null = os.open("/dev/null", os.O_WRONLY)
+        for fd in (1, 2, RESULT_FD):
+            os.dup2(null, fd)
+        os.chdir(workdir)
+        # the CPU limit is per program (worker.py lowers the soft limit before each one)
+        _enter(workdir, uid, limits, limits.cpu_seconds * (reuse + 1), keep=worker.CONTROL_FD)
+    except BaseException as exc:
+        os.write(2, f"sandbox setup failed: {exc}\n".encode())
+        os._exit(126)
+    worker.serve(limits.cpu_seconds, limits.max_answer_chars)
+
+
+def _enter(workdir: str, uid: int | None, limits: ProgramLimits, cpu_hard: int, keep: int) -> None:
+    """Become a sandboxed process: own session, stdin closed, no fd above `keep`, limits, unprivileged
+    uid, clean environment."""
+    gc.enable()
+    os.setsid()
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    os.closerange(keep + 1, 1 << 16)
+    os.umask(0o077)
+    isolation.apply_limits(
+        memory_bytes=limits.memory_bytes,
+        cpu_seconds=limits.cpu_seconds,
+        cpu_hard=cpu_hard + 1,
+        file_bytes=limits.file_bytes,
+        nproc=limits.nproc,
+        nofile=limits.nofile,
+    )
+    if uid is not None:
+        isolation.drop_privileges(uid)
+    # after the uid change (which clears it): never outlive the zygote (our parent, by CLONE_PARENT)
+    isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
+    isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+    # the template's environment is already the programs' (serve()): only these two differ per program
+    os.environ["HOME"] = os.environ["TMPDIR"] = workdir
+    if "tempfile" in sys.modules:  # else the program's own import reads TMPDIR
+        sys.modules["tempfile"].tempdir = workdir
+    sys.argv = ["<program>"]
+
+
+def read_code(path: str) -> str:
+    """Read and remove the program file (plain os calls: cheaper than open() in a fresh process)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    os.unlink(path)
+    return b"".join(chunks).decode("utf-8", "surrogatepass")
 
 
 def _vm_bytes() -> int:

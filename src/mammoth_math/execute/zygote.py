@@ -42,24 +42,20 @@ def main() -> None:
 
             protocol.write_frame(out_fd, {"ready": False, "error": f"IsolationUnavailable: {exc}"})
             return
-    templates: dict[str, socket.socket] = {}
-    pids = []
+    # the light template now (its heap: the standard library only); the full one when first needed
+    sock, light_pid = _start_template(cfg, iso, (in_fd, out_fd), warm.warm_light)
+    zygote = None
     try:
-        # each template imports and warms its own modules, both at once; the zygote stays small
-        for name, warm_up in ((warm.LIGHT, warm.warm_light), (warm.FULL, warm.warm_full)):
-            templates[name], pid = _start_template(cfg, iso, (in_fd, out_fd), templates, warm_up)
-            pids.append(pid)
         # imported only now: the templates carry none of the bookkeeping
         from mammoth_math.execute import controller, protocol
 
         desc = iso.description if iso else "UNSAFE: no namespaces, no uid drop (process group kill only)"
         protocol.write_frame(out_fd, {"ready": True, "isolation": desc})
-        controller.Zygote(cfg, iso, out_fd, templates).serve(in_fd)
+        zygote = controller.Zygote(cfg, iso, out_fd, {warm.LIGHT: sock})
+        zygote.serve(in_fd)
     finally:
-        for sock in templates.values():
-            sock.close()
-        for pid in pids:
-            # a template holds nothing worth a clean exit, and one may still be warming up
+        # a template holds nothing worth a clean exit, and one may still be warming up
+        for pid in [light_pid, *(zygote.template_pids if zygote else [])]:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
@@ -68,7 +64,6 @@ def _start_template(
     cfg: dict[str, Any],
     iso: isolation.Isolation | None,
     protocol_fds: tuple[int, int],
-    others: dict[str, socket.socket],
     warm_up: Callable[[], None],
 ) -> tuple[socket.socket, int]:
     """Fork a template that warms up with `warm_up`; returns our end of its socket and its pid."""
@@ -76,11 +71,10 @@ def _start_template(
     pid = os.fork()
     if pid == 0:
         try:
-            # nothing of the zygote's: its protocol pipes, other templates' sockets
+            # nothing of the zygote's: its protocol pipes, our end of the socket
             for fd in protocol_fds:
                 os.close(fd)
-            for sock in [ours, *others.values()]:
-                sock.close()
+            ours.close()
             template.serve(theirs, cfg, iso is not None, warm_up)
         finally:
             os._exit(1)
