@@ -62,6 +62,10 @@ def test_config_validation_and_options() -> None:
         EvalConfig(mode="vote")
     with pytest.raises(EvalError, match="shard-index"):
         EvalConfig(num_shards=2, shard_index=2)
+    with pytest.raises(EvalError, match="--exec-reuse"):
+        EvalConfig(exec_reuse=-1)
+    # reusing sandbox workers is a speed knob: a run may resume with or without it
+    assert EvalConfig(exec_reuse=100).identity() == EvalConfig().identity()
     c = EvalConfig(mode="vote", samples=4)
     assert c.params().temperature == 0.7 and [c.mode_for_sample(s) for s in range(3)] == ["cot", "pot", "cot"]
     assert EvalConfig.from_dict(c.to_dict()) == c

@@ -48,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--exec-timeout", type=float, default=5.0, help="sandbox time limit per program, seconds"
     )
     parser.add_argument(
+        "--exec-reuse",
+        type=int,
+        default=0,
+        metavar="N",
+        help="opt-in: a sandbox worker runs up to N programs (faster; see `mammoth-math exec --reuse`)",
+    )
+    parser.add_argument(
         "--cache-dir",
         default=None,
         help="generation cache (default $MAMMOTH_CACHE_DIR or ~/.cache/mammoth-math)",
@@ -90,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                 batch_size=args.batch_size,
                 workers=args.workers,
                 exec_timeout=args.exec_timeout,
+                exec_reuse=args.exec_reuse,
                 backend_options=parse_options(args.model_option),
             )
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in args.model)[-60:]

@@ -37,6 +37,7 @@ class EvalConfig:
     batch_size: int = field(default=4, compare=False)
     workers: int = field(default=2, compare=False)
     exec_timeout: float = field(default=5.0, compare=False)
+    exec_reuse: int = field(default=0, compare=False)  # SandboxConfig.reuse_workers (opt-in)
     backend_options: dict[str, Any] = field(default_factory=dict, compare=False)  # load_backend(**options)
 
     def __post_init__(self) -> None:
@@ -57,6 +58,10 @@ class EvalConfig:
             raise EvalError(f"--limit must be >= 1, got {self.limit}")
         if self.batch_size < 1 or self.workers < 1:
             raise EvalError("--batch-size and --workers must be >= 1")
+        if self.exec_reuse < 0:
+            raise EvalError(
+                f"--exec-reuse must be >= 0 (0: a fresh process per program), got {self.exec_reuse}"
+            )
 
     def params(self) -> SamplingParams:
         temperature = self.temperature
@@ -82,7 +87,7 @@ class EvalConfig:
 
     def identity(self) -> dict[str, Any]:
         """The fields that define results (shard fields excluded: merge joins different shards)."""
-        skip = {"batch_size", "workers", "exec_timeout", "shard_index", "backend_options"}
+        skip = {"batch_size", "workers", "exec_timeout", "exec_reuse", "shard_index", "backend_options"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 
 

@@ -204,7 +204,9 @@ def run_eval(
         if executor is None:
             from mammoth_math.execute import Sandbox, SandboxConfig
 
-            executor = Sandbox(SandboxConfig(timeout=config.exec_timeout, workers=2))
+            executor = Sandbox(
+                SandboxConfig(timeout=config.exec_timeout, workers=2, reuse_workers=config.exec_reuse)
+            )
         cache_path = Path(cache_dir or default_cache_dir())
         cache = GenerationCache(
             cache_path / f"{hashlib.sha256(backend.spec.encode()).hexdigest()[:16]}.jsonl"

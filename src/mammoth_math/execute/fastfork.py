@@ -67,32 +67,3 @@ class NamespaceForker:
         if pid < 0:
             raise OSError(f"clone({flags:#x}) failed (out of processes or memory?)")
         return pid
-
-
-_MADV_HUGEPAGE = 14
-_MADV_COLLAPSE = 25  # Linux >= 6.1; older kernels answer EINVAL and nothing changes
-_HUGE = 2 << 20
-_libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-
-
-def collapse_heap() -> int:
-    """Move the writable anonymous memory (the warm heap) onto 2 MiB pages now; returns bytes moved.
-
-    fork() then copies one page-table entry per 2 MiB instead of 512, and exit tears down as many
-    fewer. Only worth it in a process that forks many times and writes little itself.
-    """
-    moved = 0
-    with open("/proc/self/maps") as f:
-        for line in f:
-            parts = line.split()
-            anonymous = len(parts) < 6 or parts[5] == "[heap]"
-            if not anonymous or "w" not in parts[1]:
-                continue
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            start, end = -(-lo // _HUGE) * _HUGE, hi // _HUGE * _HUGE
-            if end <= start:
-                continue
-            _libc.madvise(start, end - start, _MADV_HUGEPAGE)
-            if _libc.madvise(start, end - start, _MADV_COLLAPSE) == 0:
-                moved += end - start
-    return moved

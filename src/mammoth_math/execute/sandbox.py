@@ -33,7 +33,6 @@ class SandboxConfig:
     max_open_files: int = 256  # RLIMIT_NOFILE
     tmp_mb: int = 256  # size of the private /tmp that holds the working directories
     startup_timeout: float = 180.0  # seconds to wait for the zygote to import and warm up
-    huge_pages: bool = True  # template heaps on transparent huge pages: cheaper fork/exit per program
     # opt-in: a worker process runs up to this many programs (0: a fresh process per program); faster
     # for sympy-heavy batches, but a program can leave state behind for the next ones (execute/worker.py)
     reuse_workers: int = 0
@@ -58,12 +57,6 @@ class _Server:
         # a scrubbed environment: the zygote (and so every program) inherits nothing of ours
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
         env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
-        if cfg.huge_pages:
-            # the warm heap on transparent huge pages: fork copies one entry per 2 MiB instead of 512
-            # page-table entries, and exit tears down as many fewer (~40% less CPU per program here).
-            # pymalloc's own 1 MiB arenas cannot be huge pages, so all objects go through glibc malloc.
-            env["PYTHONMALLOC"] = "malloc"
-            env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mammoth_math.execute.zygote", json.dumps(payload)],
             stdin=subprocess.PIPE,

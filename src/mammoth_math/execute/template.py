@@ -100,8 +100,6 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         pass  # a module that fails to import here fails in the program that imports it, with its error
     gc.collect()
     gc.freeze()  # the warm heap stays shared with every child instead of being touched by gc
-    if cfg.get("huge_pages", True):
-        fastfork.collapse_heap()
     limits = ProgramLimits(
         memory_bytes=_vm_bytes() + int(cfg["memory_mb"]) * 2**20,
         cpu_seconds=int(float(cfg["timeout"])) + 1,
