@@ -4,8 +4,10 @@
     with Sandbox(SandboxConfig(timeout=5.0, workers=2)) as sb:
         results = sb.run(["print(1 + 1)", "def solution():\\n    return 3"])
 
-Design: one zygote process per Sandbox enters private network and mount namespaces once, imports and
-exercises math/fractions/numpy/sympy..., calls gc.freeze(), then forks one fresh process per program.
+Design: one zygote process per Sandbox enters private network and mount namespaces once; two template
+processes import and exercise what programs use (the standard library's math modules; numpy and
+sympy) and freeze their heaps; each program is cloned from the smallest template that holds what it
+imports, as a fresh process (docs/execute.md).
 
 What IS protected (Linux, root or unprivileged user namespaces; each item is tested):
 - the caller: every program runs in its own process; crashes, segfaults, os._exit, signals and
@@ -34,6 +36,10 @@ What is NOT protected:
 - side channels and CPU contention between programs running at the same time;
 - a program may write its own result record (it runs in the process that reports it) - it can
   only lie about itself;
+- with `reuse_workers=N` (CLI `--reuse N`, opt-in), a worker process runs up to N programs with the
+  same isolation from the host; builtins, module namespaces and common global settings are restored
+  between programs, but state hidden elsewhere (class attributes, objects mutated in place) and the
+  worker's control socket let a program affect the programs after it in the same worker;
 - with `unsafe_no_isolation=True` (CLI `--unsafe-no-isolation`) and no namespaces available,
   programs run as the calling user with rlimits and process-group kill only: no network, file
   or privilege isolation, and a setsid'ed grandchild may survive. Without that flag, the sandbox
