@@ -93,3 +93,17 @@ def test_template_death_restarts_the_sandbox() -> None:
         assert server.proc.wait(timeout=10) is not None
         # the next call starts a fresh zygote with fresh templates
         assert sb.run(["print(2)", "import sympy\nprint(sympy.Integer(3))"])[1].answer == "3"
+
+
+@pytest.mark.parametrize("programs", [["print(1)"], ["print(1)", "import sympy\nprint(sympy.Integer(2))"]])
+def test_zygote_exits_cleanly_with_one_or_both_templates(programs: list[str]) -> None:
+    sb = Sandbox(SandboxConfig(timeout=20))
+    assert all(r.ok for r in sb.run(programs))
+    server = sb._server
+    assert server is not None
+    templates = _children(server.proc.pid)
+    assert len(templates) == len(programs), "the full template starts only when a program needs it"
+    sb.close()
+    assert server.proc.returncode == 0
+    for pid in templates:
+        assert not Path(f"/proc/{pid}").exists()

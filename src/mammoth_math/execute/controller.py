@@ -365,10 +365,11 @@ class Zygote:
                     protocol.write_frame(self.out_fd, self.finish(job))
 
     def shutdown(self) -> None:
-        for name, line in self.spawning.items():
+        for name, sock in self.templates.items():
             # programs being cloned right now: wait for their pids, so that they can be killed too
-            self.sel.unregister(self.templates[name])
-            self.templates[name].settimeout(10)
+            self.sel.unregister(sock)
+            sock.settimeout(10)
+            line = self.spawning[name]
             while line:
                 try:
                     self.spawned(name)
