@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="opt-in: each worker process runs up to N programs instead of one (faster for sympy; a "
         "program may leave module state behind for the next ones in its worker; 0 = fresh process each)",
     )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument(
         "--unsafe-no-isolation",
         action="store_true",
@@ -87,9 +88,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as e:
         return fail(str(e))
+    from tqdm import tqdm
+
     items = _parse(lines, source)
     refused = 0
-    with contextlib.ExitStack() as stack:
+    # disable=None: a bar only when stderr is a terminal
+    bar = tqdm(total=len(items), desc="exec", unit="program", disable=True if args.no_progress else None)
+    with bar, contextlib.ExitStack() as stack:
         out = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
         sandbox = stack.enter_context(Sandbox(config))
         # chunks: results already run are on disk even if a later chunk is interrupted
@@ -106,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
                 refused += row["status"] == ExecStatus.REFUSED.value
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
+            bar.update(len(chunk))
     if refused:
         print(f"mammoth-math exec: {refused} of {len(items)} program(s) refused", file=sys.stderr)
     return 0
