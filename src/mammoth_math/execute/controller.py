@@ -43,6 +43,7 @@ class Job:
         self.exited_at: float | None = None
         self.template = warm.template_for(code)
         self.worker: Worker | None = None  # reuse mode: the worker process running it
+        self.slot_released = False  # reuse mode: its worker took the next job before we finished it
 
 
 class Worker:
@@ -199,6 +200,12 @@ class Zygote:
             job.wait_status, job.exited_at = 0, time.monotonic()
         if reply != reuse.DONE or worker.runs >= self.reuse:
             self._retire(worker)
+        elif job is not None and self.queue:
+            # the worker is clean and idle: give it the next program now, not after we have read the
+            # last one's output (the two jobs have their own pipes and working directories)
+            job.slot_released = True
+            self.free_slots.append(job.slot)
+            self.launch(self.queue.popleft())
 
     def on_worker_exit(self, worker: Worker) -> None:
         pid, status, _ = os.wait4(worker.pid, os.WNOHANG)
@@ -318,9 +325,10 @@ class Zygote:
             seconds=(job.exited_at or time.monotonic()) - job.start,
             cpu_limit=self.cpu_limit,
         )
-        if job.worker is not None and result["status"] != "ok":
+        if job.worker is not None and result["status"] != "ok" and job.worker.job in (None, job):
             self._retire(job.worker)  # whatever went wrong may have left state behind
-        self.free_slots.append(job.slot)
+        if not job.slot_released:
+            self.free_slots.append(job.slot)
         return result
 
     # -- the loop -------------------------------------------------------------------------------

@@ -229,7 +229,8 @@ def serve(cpu_seconds: int, max_answer_chars: int) -> None:
         snapshot.restore_namespaces()
         report(result)
         try:
-            clean = _detach()
+            # a failed program may have left anything behind: its worker is retired
+            clean = _detach() and result["error"] is None and not result["memory"]
             snapshot.restore()
         except BaseException:
             clean = False  # the program broke something we restore: this worker is retired
