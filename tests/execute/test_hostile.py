@@ -15,6 +15,7 @@ import pytest
 
 from mammoth_math.api.records import ExecStatus, Execution
 from mammoth_math.execute import Sandbox, SandboxConfig
+from mammoth_math.execute.warm import WARM_UP
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox isolates on Linux")
 
@@ -207,9 +208,10 @@ def test_host_unchanged_and_nothing_survives(batch: tuple[dict[str, Execution], 
         assert not os.path.exists(path), path
     server = sandbox._server
     assert server is not None and server.proc.poll() is None, "the zygote must survive hostile programs"
-    # its children: the two templates, and in reuse mode the idle workers; every program is gone
+    # its children: the templates, and in reuse mode the idle workers; every program is gone
     children = _children(server.proc.pid)
-    assert 2 <= len(children) <= 2 + (sandbox.config.workers if sandbox.config.reuse_workers else 0)
+    workers = sandbox.config.workers if sandbox.config.reuse_workers else 0
+    assert 2 <= len(children) <= len(WARM_UP) + workers
     for pid in children:
         assert _children(int(pid)) == [], "a template or idle worker keeps no child"
     status = Path(f"/proc/{children[0]}/status").read_text()

@@ -13,7 +13,7 @@ import pytest
 
 from mammoth_math.api.records import ExecStatus
 from mammoth_math.execute import Sandbox, SandboxConfig
-from mammoth_math.execute.warm import FULL, LIGHT, imported_modules, template_for
+from mammoth_math.execute.warm import FULL, LIGHT, SYMPY, imported_modules, template_for
 
 ROUTES = [
     ("print(1 + 1)", LIGHT),
@@ -23,10 +23,12 @@ ROUTES = [
     ("from math import (\n    comb,\n    gcd,\n)\nprint(comb(5, 2))", LIGHT),
     ("def solution():\n    import statistics\n    return statistics.mean([1, 2])", LIGHT),
     ("x = 'import sympy'  # only a string\nprint(x)", LIGHT),
-    ("import sympy as sp\nprint(sp.sqrt(8))", FULL),
-    ("from sympy import symbols, solve\nprint(1)", FULL),
+    ("import sympy as sp\nprint(sp.sqrt(8))", SYMPY),
+    ("from sympy import symbols, solve\nprint(1)", SYMPY),
+    ("from sympy.solvers import solve\nimport mpmath\nprint(1)", SYMPY),
     ("import numpy\nprint(1)", FULL),
-    ("import math; import sympy\nprint(1)", FULL),
+    ("import math; import sympy\nprint(1)", SYMPY),
+    ("import sympy\nimport numpy\nprint(1)", FULL),
     ("import math, numpy as np\nprint(1)", FULL),
     ("import os.path\nprint(1)", LIGHT),
     ("import scipy.optimize\nprint(1)", FULL),
@@ -34,7 +36,7 @@ ROUTES = [
     ("from . import x", FULL),
     ("m = __import__('sympy')\nprint(m.sqrt(8))", FULL),
     ("import importlib\nprint(importlib.import_module('sympy').sqrt(8))", FULL),
-    ("    import sympy\n", FULL),
+    ("    import sympy\n", SYMPY),
 ]
 
 
@@ -59,7 +61,8 @@ def test_any_program_runs_on_either_template() -> None:
             'm = getattr(__builtins__, "__imp" + "ort__")("numpy")\nprint(m.arange(4).sum())',
             "6",
         ),
-        "full": ("import sympy as sp\nprint(sp.factor(sp.Symbol('x')**2 - 1))", "(x - 1)*(x + 1)"),
+        "sympy": ("import sympy as sp\nprint(sp.factor(sp.Symbol('x')**2 - 1))", "(x - 1)*(x + 1)"),
+        "full": ("import numpy as np, sympy as sp\nprint(sp.Integer(int(np.arange(4).sum())))", "6"),
         "light": ("from fractions import Fraction\nprint(Fraction(1, 2) + Fraction(1, 3))", "5/6"),
     }
     assert template_for(programs["exec_import"][0]) == LIGHT
@@ -95,14 +98,21 @@ def test_template_death_restarts_the_sandbox() -> None:
         assert sb.run(["print(2)", "import sympy\nprint(sympy.Integer(3))"])[1].answer == "3"
 
 
-@pytest.mark.parametrize("programs", [["print(1)"], ["print(1)", "import sympy\nprint(sympy.Integer(2))"]])
+@pytest.mark.parametrize(
+    "programs",
+    [
+        ["print(1)"],
+        ["print(1)", "import sympy\nprint(sympy.Integer(2))"],
+        ["print(1)", "import sympy\nprint(sympy.Integer(2))", "import numpy\nprint(numpy.int64(3))"],
+    ],
+)
 def test_zygote_exits_cleanly_with_one_or_both_templates(programs: list[str]) -> None:
     sb = Sandbox(SandboxConfig(timeout=20))
     assert all(r.ok for r in sb.run(programs))
     server = sb._server
     assert server is not None
     templates = _children(server.proc.pid)
-    assert len(templates) == len(programs), "the full template starts only when a program needs it"
+    assert len(templates) == len(programs), "a template starts only when a program needs it"
     sb.close()
     assert server.proc.returncode == 0
     for pid in templates:

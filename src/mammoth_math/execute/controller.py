@@ -70,10 +70,10 @@ class Zygote:
         self.cfg = cfg
         self.iso = iso
         self.out_fd = out_fd
-        self.templates = templates  # our ends of the templates' sockets, by warm.LIGHT / warm.FULL
+        self.templates = templates  # our ends of the templates' sockets, by name (warm.WARM_UP)
         self.sel = selectors.DefaultSelector()
         # requests sent and not answered yet, per template (replies come in request order)
-        self.spawning: dict[str, deque[Job | Worker | str]] = {warm.LIGHT: deque(), warm.FULL: deque()}
+        self.spawning: dict[str, deque[Job | Worker | str]] = {name: deque() for name in warm.WARM_UP}
         # templates that have not said READY yet, with the time by which they must
         self.warming = {name: time.monotonic() + float(cfg["startup_timeout"]) for name in templates}
         self.template_pids: list[int] = []  # templates we started (the light one is main()'s)
@@ -125,14 +125,14 @@ class Zygote:
         self.running[job.id] = job
 
     def _template(self, name: str) -> socket.socket:
-        """The socket of template `name`; the full one is started on first use, so a batch of plain
-        arithmetic never pays for importing sympy. The light template clones it (CLONE_PARENT: it is
-        our child too), so it starts from the light heap, not from ours."""
+        """The socket of template `name`; all but the light one start on first use, so a batch of
+        plain arithmetic never pays for importing sympy. The light template clones them (CLONE_PARENT:
+        they are our children too), so they start from the light heap, not from ours."""
         if name not in self.templates:
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             try:
                 template.send_request(
-                    self.templates[warm.LIGHT], template.TEMPLATE, "/", None, [theirs.fileno()]
+                    self.templates[warm.LIGHT], template.TEMPLATE, name, None, [theirs.fileno()]
                 )
             finally:
                 theirs.close()

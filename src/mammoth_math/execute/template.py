@@ -29,7 +29,7 @@ _FDS = 3  # stdout, stderr, result pipe: write ends, passed with each request
 READY = b"ready"
 PROGRAM = "P"
 WORKER = "W"
-TEMPLATE = "T"  # asked of the light template: clone the full one
+TEMPLATE = "T"  # asked of the light template: clone another template (its name in place of workdir)
 
 
 class ProgramLimits:
@@ -136,7 +136,7 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         if pid == 0:
             try:
                 if kind == TEMPLATE:
-                    _template(sock, fds[0], cfg, isolated)
+                    _template(sock, fds[0], cfg, isolated, workdir)
                 elif kind == WORKER:
                     _worker(
                         fds[0], workdir, None if uid < 0 else uid, limits, int(cfg.get("reuse_workers") or 0)
@@ -150,13 +150,13 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         sock.send(str(pid).encode())
 
 
-def _template(parent_sock: socket.socket, fd: int, cfg: dict[str, Any], isolated: bool) -> None:
-    from mammoth_math.execute.warm import warm_full
+def _template(parent_sock: socket.socket, fd: int, cfg: dict[str, Any], isolated: bool, name: str) -> None:
+    from mammoth_math.execute.warm import WARM_UP
 
     parent_sock.detach()  # the light template's socket: closed with the rest below, not shut down
     os.closerange(3, fd)
     os.closerange(fd + 1, 1 << 16)
-    serve(socket.socket(fileno=fd), cfg, isolated, warm_full)
+    serve(socket.socket(fileno=fd), cfg, isolated, WARM_UP[name])
 
 
 def _program(fds: list[int], workdir: str, uid: int | None, limits: ProgramLimits) -> None:

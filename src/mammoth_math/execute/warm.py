@@ -1,19 +1,22 @@
 """What the templates hold ready: the modules programs import, imported and exercised once.
 
-Two templates (see template.py): a light one with the standard library's math modules, and a full one
-that adds numpy and sympy with their caches warmed. fork() and exit cost grows with the heap a process
-carries (~0.5 ms per program for the light heap against ~1.5 ms for the full one, on 2 cores here),
-and most arithmetic programs never touch sympy, so each program goes to the smallest template that
-has everything it imports. Routing is a speed decision only: a program that imports something its
-template lacks (by __import__ or exec, say) still runs, it just pays that import.
+Three templates (see template.py): light (the standard library's math modules), sympy (light + sympy
+with its caches warmed) and full (sympy + numpy). fork() and exit cost grows with the heap a process
+carries (~0.6 ms CPU per program for the light heap against ~1.5 ms with numpy and sympy, on 2 cores
+here; a sympy program runs ~9% faster cloned from a heap without numpy), and most arithmetic programs
+never touch sympy, so each program goes to the smallest template that has everything it imports.
+Routing is a speed decision only: a program that imports something its template lacks (by
+__import__ or exec, say) still runs, it just pays that import.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 LIGHT = "light"
+SYMPY = "sympy"
 FULL = "full"
 
 # imported and exercised by warm_light(); a program importing only these runs on the light template
@@ -64,11 +67,17 @@ def imported_modules(code: str) -> set[str]:
     return names
 
 
+SYMPY_MODULES = LIGHT_MODULES | {"sympy", "mpmath"}
+
+
 def template_for(code: str) -> str:
-    """LIGHT when every module `code` imports is on the light template, else FULL."""
+    """The smallest template holding every module `code` imports: LIGHT, SYMPY, else FULL."""
     if any(word in code for word in _DYNAMIC):
         return FULL
-    return LIGHT if imported_modules(code) <= LIGHT_MODULES else FULL
+    modules = imported_modules(code)
+    if modules <= LIGHT_MODULES:
+        return LIGHT
+    return SYMPY if modules <= SYMPY_MODULES else FULL
 
 
 def warm_light() -> None:
@@ -103,17 +112,11 @@ def warm_light() -> None:
     re.findall(r"\d+", "a1b22")
 
 
-def warm_full() -> None:
-    """Everything warm_light() holds, plus numpy and sympy with the calls programs make already run."""
+def warm_sympy() -> None:
+    """Everything warm_light() holds, plus sympy with the calls programs make already run."""
     warm_light()
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-        # a thread pool in the template would not survive fork()
-        os.environ[var] = "1"
-    import numpy as np
     import sympy as sp
 
-    np.linalg.solve(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0]))
-    np.arange(10).reshape(2, 5).sum(axis=0).mean()
     x, y = sp.symbols("x y")
     str(sp.solve(x**2 - 5 * x + 6, x))
     str(sp.solve([x + y - 3, x - y - 1], [x, y]))
@@ -122,3 +125,18 @@ def warm_full() -> None:
     sp.limit(sp.sin(x) / x, x, 0), sp.Rational(1, 3) + sp.Rational(1, 6), sp.nsimplify(0.5), sp.sqrt(8)
     sp.Matrix([[1, 2], [3, 4]]).det(), sp.factorint(360), sp.isprime(97), sp.N(sp.pi, 10)
     sp.latex(x**2 / 3), sp.sympify("2*x + 1"), sp.Eq(x, 1), sp.solveset(x**2 - 4, x, sp.S.Reals)
+
+
+def warm_full() -> None:
+    """Everything warm_sympy() holds, plus numpy."""
+    warm_sympy()
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        # a thread pool in the template would not survive fork()
+        os.environ[var] = "1"
+    import numpy as np
+
+    np.linalg.solve(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0]))
+    np.arange(10).reshape(2, 5).sum(axis=0).mean()
+
+
+WARM_UP: dict[str, Callable[[], None]] = {LIGHT: warm_light, SYMPY: warm_sympy, FULL: warm_full}
