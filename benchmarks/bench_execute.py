@@ -1,7 +1,7 @@
 """Programs/second of the sandbox vs the usual alternatives, for two program mixes.
 
     python benchmarks/bench_execute.py [--workers 2] [--trivial 2000] [--sympy 400] [--subprocess 40]
-                                       [--reuse 1000]
+                                       [--reuse 1000] [--repeat 1]
 
 Mixes: trivial arithmetic; `sympy.solve` on 45 quadratics repeated (so an exec() pool answers most
 from sympy's cache); `sympy.solve` on a different quadratic per program (as in a real evaluation).
@@ -24,6 +24,7 @@ import contextlib
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,9 @@ def main() -> None:
     ap.add_argument("--sympy", type=int, default=400)
     ap.add_argument("--subprocess", type=int, default=40, help="programs per mix for subprocess (slow)")
     ap.add_argument("--reuse", type=int, default=1000, help="programs per worker for the --reuse system")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="rounds over all systems (interleaved); medians are reported"
+    )
     args = ap.parse_args()
     mixes = {"trivial": trivial, "sympy": sympy_mix, "sympy-distinct": sympy_distinct}
     sizes = {"trivial": args.trivial, "sympy": args.sympy, "sympy-distinct": args.sympy}
@@ -139,13 +143,19 @@ def main() -> None:
         f"sandbox-cli {reuse}": lambda p, w: bench_sandbox_cli(p, w, args.reuse),
     }
     print(f"workers={args.workers} cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
-    table: dict[str, dict[str, float]] = {}
-    for system, fn in systems.items():
-        for mix, make in mixes.items():
-            n = args.subprocess if system.startswith("subprocess") else sizes[mix]
-            rate = fn(make(n), args.workers)
-            table.setdefault(system, {})[mix] = rate
-            print(f"{system:31s} {mix:14s} n={n:5d} {rate:9.1f} programs/s", flush=True)
+    # rounds interleave the systems, so a slow spell of a shared machine hits all of them alike
+    rates: dict[str, dict[str, list[float]]] = {s: {m: [] for m in mixes} for s in systems}
+    for round_ in range(args.repeat):
+        for system, fn in systems.items():
+            for mix, make in mixes.items():
+                n = args.subprocess if system.startswith("subprocess") else sizes[mix]
+                rate = fn(make(n), args.workers)
+                rates[system][mix].append(rate)
+                print(f"[{round_ + 1}] {system:31s} {mix:14s} n={n:5d} {rate:9.1f} programs/s", flush=True)
+    table = {s: {m: statistics.median(v) for m, v in by_mix.items()} for s, by_mix in rates.items()}
+    print(f"medians of {args.repeat} round(s), programs/s:")
+    for system, by_mix in table.items():
+        print(f"{system:31s} " + "  ".join(f"{mix} {rate:9.1f}" for mix, rate in by_mix.items()))
     pairs = [
         ("sandbox-cli (end to end)", "exec-pool, end to end"),
         (f"sandbox-cli {reuse}", "exec-pool, end to end"),
