@@ -4,10 +4,10 @@
     with Sandbox(SandboxConfig(timeout=5.0, workers=2)) as sb:
         results = sb.run(["print(1 + 1)", "def solution():\\n    return 3"])
 
-Design: one zygote process per Sandbox enters private network and mount namespaces once; two template
-processes import and exercise what programs use (the standard library's math modules; numpy and
-sympy) and freeze their heaps; each program is cloned from the smallest template that holds what it
-imports, as a fresh process (docs/execute.md).
+Design: one zygote process per Sandbox enters private network and mount namespaces once; template
+processes import and exercise what programs use (the standard library's math modules; + sympy;
++ numpy) and freeze their heaps; each program is cloned from the smallest template that holds what
+it imports, as a fresh process (docs/execute.md).
 
 What IS protected (Linux, root or unprivileged user namespaces; each item is tested):
 - the caller: every program runs in its own process; crashes, segfaults, os._exit, signals and

@@ -1,12 +1,12 @@
-"""The template: the warm process every program is forked from, and the set-up each program gets.
+"""A template: a warm process programs are cloned from, and the set-up each program gets.
 
 Why a separate process: fork() write-protects every page of the forking process, so each page the
-forking process writes afterwards faults again, and a write to a shared 2 MiB huge page splits it into
-512 small ones for good. The zygote's event loop (pipes, JSON, timeouts, clean-up) writes all over its
-heap, which made every fork and every exit slower as the warm heap fell apart into 4 KiB pages. The
-template does nothing between forks but read one small message, so its heap stays on huge pages and
-stays clean; the zygote keeps all the bookkeeping. Each program is cloned with CLONE_PARENT, so it is
-the zygote's child: the zygote reaps it, watches it through a pidfd and kills it, exactly as before.
+forking process writes afterwards faults (and is copied) again. The zygote's event loop (pipes, JSON,
+timeouts, clean-up) writes all over its heap, so forking from it made every program dearer; a
+template does nothing between clones but read one small message, so its heap stays clean, and it
+holds only what its programs import (warm.py). Each program is cloned with CLONE_PARENT, so it is the
+zygote's child: the zygote reaps it, watches it through a pidfd and kills it. The light template also
+clones the other templates on request, so they start from its small heap rather than the zygote's.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The fork server: one per Sandbox, started as `python -m mammoth_math.execute.zygote CONFIG_JSON`.
 
-It enters its isolation once (network + mount namespaces), then starts two template processes
-(template.py): a light one with the standard library's math modules, and a full one with numpy and
-sympy imported and exercised (warm.py), each with its heap frozen for the garbage collector. Every
-program is cloned from the smallest template that holds what it imports. The zygote serves requests
-framed on its stdin/stdout and does all the bookkeeping: each program is the zygote's child
-(CLONE_PARENT) and the init of a fresh PID namespace, so killing it (timeout, output cap) or its normal
-end kills every process the program started, setsid'ed or not.
+It enters its isolation once (network + mount namespaces), then starts the light template process
+(template.py: the standard library's math modules imported and exercised, heap frozen for the
+garbage collector); the sympy and full templates are cloned from it when a program first needs them
+(warm.py). Every program is cloned from the smallest template that holds what it imports. The
+zygote serves requests framed on its stdin/stdout and does all the bookkeeping: each program is the
+zygote's child (CLONE_PARENT) and the init of a fresh PID namespace, so killing it (timeout, output
+cap) or its normal end kills every process the program started, setsid'ed or not.
 """
 
 from __future__ import annotations
