@@ -83,6 +83,22 @@ def test_state_is_restored_between_programs() -> None:
     assert results[2].answer == "True", "the three programs ran in one worker"
 
 
+def test_a_value_claiming_equality_is_still_restored() -> None:
+    sticky = textwrap.dedent("""
+        import math
+        class Sticky:  # equal to anything: restoring must not trust ==
+            def __eq__(self, other):
+                return True
+            __hash__ = object.__hash__
+        math.e = Sticky()
+        print('set')
+    """)
+    check = "import math\nprint(type(math.e).__name__)"
+    with Sandbox(SandboxConfig(timeout=20, workers=1, reuse_workers=10)) as sb:
+        results = sb.run([MARK + sticky, check, SAME_WORKER])
+    assert [r.answer for r in results] == ["set", "float", "True"]
+
+
 def test_worker_retired_after_failure_thread_and_n_programs() -> None:
     thread = "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
     programs = [

@@ -32,7 +32,7 @@ class SandboxConfig:
     max_processes: int = 64  # RLIMIT_NPROC for the unprivileged uid
     max_open_files: int = 256  # RLIMIT_NOFILE
     tmp_mb: int = 256  # size of the private /tmp that holds the working directories
-    startup_timeout: float = 180.0  # seconds to wait for the zygote to import and warm up
+    startup_timeout: float = 180.0  # seconds for the zygote to start, and for each template to warm up
     # opt-in: a worker process runs up to this many programs (0: a fresh process per program); faster
     # for sympy-heavy batches, but a program can leave state behind for the next ones (execute/worker.py)
     reuse_workers: int = 0

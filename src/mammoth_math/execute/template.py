@@ -11,6 +11,7 @@ clones the other templates on request, so they start from its small heap rather 
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import signal
@@ -132,7 +133,7 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
             # a template is not a program: no PID namespace of its own (its programs get theirs)
             pid = forker.fork(CLONE_PARENT if kind == TEMPLATE else flags)
         except OSError as exc:
-            pid = -(exc.errno or 1)
+            pid = -(exc.errno or errno.EAGAIN)  # clone() through ctypes gives no errno: most likely this
         if pid == 0:
             try:
                 if kind == TEMPLATE:
