@@ -99,6 +99,24 @@ def test_a_value_claiming_equality_is_still_restored() -> None:
     assert [r.answer for r in results] == ["set", "float", "True"]
 
 
+def test_fake_modules_and_lowered_limits_do_not_reach_the_next_program() -> None:
+    fake = "import sys, types\nsys.modules['sympy'] = types.ModuleType('sympy')\nimport gc\ngc.disable()\nprint('faked')"
+    check = "import gc, sympy\nprint(hasattr(sympy, 'solve'), gc.isenabled())"
+    lower = "import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (8, 8))\nprint('lowered')"
+    with Sandbox(SandboxConfig(timeout=20, workers=1, reuse_workers=10)) as sb:
+        results = sb.run(
+            [
+                MARK + fake,
+                check,
+                SAME_WORKER,
+                MARK + lower,
+                SAME_WORKER,
+                "print(open('/dev/null').read() == '')",
+            ]
+        )
+    assert [r.answer for r in results] == ["faked", "True True", "True", "lowered", "False", "True"]
+
+
 def test_worker_retired_after_failure_thread_and_n_programs() -> None:
     thread = "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
     programs = [

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import gc
 import os
 import random
 import resource
@@ -48,7 +49,9 @@ _RESTORED_MODULES = sorted(
     | {"numpy", "sympy", "mpmath", "json", "io", "signal", "resource", "socket", "threading", "ctypes"}
     | {"posixpath", "warnings", "mammoth_math.execute.child", "mammoth_math.execute.worker"}
 )
-_SYS_ATTRS = ("path", "argv", "displayhook", "excepthook", "meta_path", "path_hooks", "ps1", "ps2")
+_SYS_ATTRS = ("path", "argv", "displayhook", "excepthook", "meta_path", "path_hooks", "modules", "ps1", "ps2")
+# a program may lower its own limits for good (RLIMIT_NOFILE=3 ...): its worker is then retired
+_RLIMITS = ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_STACK")
 _UNCATCHABLE = {signal.SIGKILL, signal.SIGSTOP}
 _PR_SET_NAME = 15
 _libc = ctypes.CDLL(None)
@@ -80,6 +83,11 @@ class _Snapshot:
             for name in _RESTORED_MODULES
             if name in sys.modules
         ]
+        # sys.modules entries are put back (a fake `sympy` must not reach the next program); modules
+        # a program imported stay, as its lazy imports are shared by the real modules
+        self.sys_modules, self.sys_modules_saved = sys.modules, dict(sys.modules)
+        self.gc_threshold = gc.get_threshold()
+        self.limits = limits()
         self.settings = _settings()
 
     def restore_namespaces(self) -> None:
@@ -92,6 +100,7 @@ class _Snapshot:
             if len(current) != len(saved):
                 for key in [k for k in current if k not in saved]:
                     del current[key]
+        self.sys_modules.update(self.sys_modules_saved)
 
     def restore(self) -> None:
         """Everything else the program may have changed."""
@@ -108,6 +117,8 @@ class _Snapshot:
             sys.set_int_max_str_digits(self.int_digits)
         sys.settrace(None)
         sys.setprofile(None)
+        gc.enable()
+        gc.set_threshold(*self.gc_threshold)
         signal.alarm(0)
         signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in self.handlers.items():
@@ -179,6 +190,13 @@ def _attach(fds: list[int], workdir: str, cpu_seconds: int) -> str:
     return code
 
 
+def limits() -> list[tuple[int, int]]:
+    """The limits a program could lower for good (CPU is set per program: only its hard limit)."""
+    return [resource.getrlimit(getattr(resource, name)) for name in _RLIMITS] + [
+        (0, resource.getrlimit(resource.RLIMIT_CPU)[1])
+    ]
+
+
 def _detach() -> bool:
     """Let go of the program: its pipes, its processes. False when it left a thread running."""
     null = os.open("/dev/null", os.O_WRONLY)
@@ -223,7 +241,9 @@ def serve(cpu_seconds: int, max_answer_chars: int) -> None:
         report(result)
         try:
             # a failed program may have left anything behind: its worker is retired
-            clean = _detach() and result["error"] is None and not result["memory"]
+            clean = (
+                _detach() and result["error"] is None and not result["memory"] and limits() == snapshot.limits
+            )
             snapshot.restore()
         except BaseException:
             clean = False  # the program broke something we restore: this worker is retired
