@@ -2,21 +2,24 @@
 
 A worker is cloned from the full template exactly like a program process (its own PID namespace,
 unprivileged uid, rlimits, network and mount namespaces, scrubbed environment), and then runs
-programs one after another: no fork and no cold caches per program, so sympy-heavy batches run as
-fast as an un-isolated exec() pool. Between two programs it:
+programs one after another: no fork and no cold caches per program, so sympy-heavy batches run
+nearly as fast as an un-isolated exec() pool (0.97x here, warm). Between two programs it:
 - hands back the program's stdout/stderr/result pipes, so output is read, capped and attributed per
   program exactly as in fresh-process mode;
 - kills every process the program left behind (the worker is init of its PID namespace: kill(-1));
-- restores builtins, the environment, sys.path/argv/hooks/recursion limit, signal handlers, warning
-  filters, the working directory, the module namespaces of what the templates pre-import (math,
-  fractions, numpy, sympy, ...) and the global settings programs commonly change (decimal context,
-  numpy print options and error handling, mpmath precision, sympy's evaluate/distribute flags), and
-  reseeds `random`.
+- restores builtins, the environment, sys.path/argv/hooks/recursion limit, the sys.modules entries
+  it started with, gc settings, signal handlers, warning filters, the working directory, the module
+  namespaces of what the templates pre-import (math, fractions, numpy, sympy, ...) and the global
+  settings programs commonly change (decimal context, numpy print options and error handling, mpmath
+  precision, sympy's evaluate/distribute flags), and reseeds `random`.
 
 What reuse does NOT give back, and why it is opt-in: state hidden elsewhere (attributes set on classes
-or on submodules, caches, objects mutated in place) can reach the next program of the same worker.
+or on submodules, caches, objects mutated in place) can reach the next program of the same worker,
+and the control socket (CONTROL_FD) is open in the program, which could forge "done" replies: a
+hostile program can tamper with the programs after it in its worker, never with the host.
 The zygote bounds that: a worker is retired after any program that does not end `ok` (error,
-timeout, memory, output cap), after a program that leaves a thread running, and after N programs.
+timeout, memory, output cap), after a program that leaves a thread running or lowers the worker's
+rlimits, and after N programs.
 The wall-clock timeout kills the whole worker (and its PID namespace), as it kills a program.
 """
 
