@@ -91,6 +91,12 @@ CASES: dict[str, tuple[str, set[ExecStatus]]] = {
         {ExecStatus.OK, ExecStatus.KILLED},
     ),
     "kill_all": ("import os\nos.kill(-1, 9)\nprint('still here')", {ExecStatus.OK, ExecStatus.ERROR}),
+    # every pid /proc shows (the host's): in its own PID namespace they name nothing, or itself
+    "kill_every_pid": (
+        "import os\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) != os.getpid():\n"
+        "        try:\n            os.kill(int(p), 9)\n        except OSError:\n            pass\nprint('done')",
+        {ExecStatus.OK, ExecStatus.KILLED},
+    ),
     "setsid_grandchild": (
         NAME_SELF
         + textwrap.dedent("""
