@@ -162,11 +162,8 @@ def _template(parent_sock: socket.socket, fd: int, cfg: dict[str, Any], isolated
 
 def _program(fds: list[int], workdir: str, uid: int | None, limits: ProgramLimits) -> None:
     try:
-        for target, fd in zip((1, 2, RESULT_FD), fds, strict=True):
-            os.dup2(fd, target)
-        os.chdir(workdir)
-        code = read_code(CODE_FILE)
-        _enter(workdir, uid, limits, limits.cpu_seconds, keep=RESULT_FD)
+        code = take_program(fds, workdir)
+        _enter(uid, limits, limits.cpu_seconds, keep=RESULT_FD)
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc}\n".encode())
         os._exit(126)
@@ -183,16 +180,16 @@ def _worker(control: int, workdir: str, uid: int | None, limits: ProgramLimits, 
             os.dup2(null, fd)
         os.chdir(workdir)
         # the CPU limit is per program (worker.py lowers the soft limit before each one)
-        _enter(workdir, uid, limits, limits.cpu_seconds * (reuse + 1), keep=worker.CONTROL_FD)
+        _enter(uid, limits, limits.cpu_seconds * (reuse + 1), keep=worker.CONTROL_FD)
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc}\n".encode())
         os._exit(126)
     worker.serve(limits.cpu_seconds, limits.max_answer_chars)
 
 
-def _enter(workdir: str, uid: int | None, limits: ProgramLimits, cpu_hard: int, keep: int) -> None:
+def _enter(uid: int | None, limits: ProgramLimits, cpu_hard: int, keep: int) -> None:
     """Become a sandboxed process: own session, stdin closed, no fd above `keep`, limits, unprivileged
-    uid, clean environment."""
+    uid (the environment is already the programs': serve())."""
     gc.enable()
     os.setsid()
     null = os.open("/dev/null", os.O_RDONLY)
@@ -212,11 +209,25 @@ def _enter(workdir: str, uid: int | None, limits: ProgramLimits, cpu_hard: int, 
     # after the uid change (which clears it): never outlive the zygote (our parent, by CLONE_PARENT)
     isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
     isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+    sys.argv = ["<program>"]
+
+
+def take_program(fds: list[int], workdir: str) -> str:
+    """Take one program's stdout/stderr/result pipes and working directory; returns its code.
+
+    Used by a fresh program process and, per program, by a reusing worker.
+    """
+    for target, fd in zip((1, 2, RESULT_FD), fds, strict=True):
+        os.dup2(fd, target)
+        if fd != target:
+            os.close(fd)
+    os.chdir(workdir)
+    code = read_code(CODE_FILE)
     # the template's environment is already the programs' (serve()): only these two differ per program
     os.environ["HOME"] = os.environ["TMPDIR"] = workdir
     if "tempfile" in sys.modules:  # else the program's own import reads TMPDIR
         sys.modules["tempfile"].tempdir = workdir
-    sys.argv = ["<program>"]
+    return code
 
 
 def read_code(path: str) -> str:

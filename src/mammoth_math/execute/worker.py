@@ -38,7 +38,7 @@ import threading
 from typing import Any
 
 from mammoth_math.execute.child import RESULT_FD, execute, fresh_stdio, report
-from mammoth_math.execute.template import CODE_FILE, read_code
+from mammoth_math.execute.template import take_program
 from mammoth_math.execute.warm import LIGHT_MODULES
 
 CONTROL_FD = RESULT_FD + 1
@@ -176,14 +176,7 @@ def _restore_settings(saved: dict[str, Any]) -> None:
 
 def _attach(fds: list[int], workdir: str, cpu_seconds: int) -> str:
     """Take this program's pipes and working directory; returns its code."""
-    for target, fd in zip((1, 2, RESULT_FD), fds, strict=True):
-        os.dup2(fd, target)
-        os.close(fd)
-    os.chdir(workdir)
-    code = read_code(CODE_FILE)
-    os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-    if "tempfile" in sys.modules:
-        sys.modules["tempfile"].tempdir = workdir
+    code = take_program(fds, workdir)
     # the CPU limit counts from now: soft limit at what this worker used so far + one program's worth
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
