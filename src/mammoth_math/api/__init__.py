@@ -31,30 +31,6 @@ if TYPE_CHECKING:
     )
     from mammoth_math.api.registry import Registry, RegistryError
 
-_HOME = {
-    **dict.fromkeys(("Backend", "Executor", "Prompt"), "protocols"),
-    **dict.fromkeys(
-        (
-            "AnswerType",
-            "Completion",
-            "ExecStatus",
-            "Execution",
-            "Generation",
-            "Judgement",
-            "Message",
-            "Problem",
-            "SampleResult",
-            "SamplingParams",
-            "SolveResult",
-            "TrainingExample",
-            "from_dict",
-            "to_dict",
-        ),
-        "records",
-    ),
-    **dict.fromkeys(("Registry", "RegistryError"), "registry"),
-}
-
 __all__ = [
     "AnswerType",
     "Backend",
@@ -79,9 +55,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
+    if name not in __all__:
         raise AttributeError(f"module 'mammoth_math.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"mammoth_math.api.{module}"), name)
-    globals()[name] = value
-    return value
+    # records first: most names live there, and it is the one module the sandbox's fork server needs
+    for module in ("records", "protocols", "registry"):
+        namespace = vars(importlib.import_module(f"mammoth_math.api.{module}"))
+        if name in namespace:
+            globals()[name] = namespace[name]
+            return namespace[name]
+    raise AttributeError(f"mammoth_math.api.__all__ names {name!r}, which no api module defines")
