@@ -100,14 +100,13 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from mammoth_math.train.gsm8k_mix import build_mix, write_jsonl
+    from mammoth_math.curate import convert, parse_recipe, write_train_jsonl
     from mammoth_math.train.models import load_tokenizer
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        write_jsonl(
-            build_mix(SHARED / "sources" / "gsm8k" / "train.jsonl", 0, args.rows), tmp / "train.jsonl"
-        )
+        sources = [{"source": "gsm8k", "rationale": r, "limit": args.rows} for r in ("cot", "pot")]
+        write_train_jsonl(convert(parse_recipe({"sources": sources}), SHARED), tmp / "train.jsonl")
         load_tokenizer("smollm2").save_pretrained(str(tmp / "tok"))
         settings = json.dumps(_settings(args, tmp))
         results: dict[str, list[dict]] = {"ours": [], "plain": []}

@@ -20,16 +20,15 @@ SHARED = Path(os.environ.get("MAMMOTH_DATA_DIR", Path(__file__).resolve().parent
 EVAL_START = 7000  # held-out slice of GSM8K train; training rows come from the start of the file
 
 
-def evaluate(model_dir: str, problems: list[dict[str, str]], max_tokens: int, batch: int) -> dict:
+def evaluate(model_dir: str, problems: list, max_tokens: int, batch: int) -> dict:
     from mammoth_math.api import SamplingParams
     from mammoth_math.execute import Sandbox, SandboxConfig
     from mammoth_math.generate import load_backend
     from mammoth_math.grade import equivalent
-    from mammoth_math.prompts import extract_program
+    from mammoth_math.prompts import POT_TRIGGER, extract_program
     from mammoth_math.train import format_prompt
-    from mammoth_math.train.gsm8k_mix import POT_TRIGGER, gold_of
 
-    prompts = [format_prompt(p["question"] + POT_TRIGGER) for p in problems]
+    prompts = [format_prompt(p.question + POT_TRIGGER) for p in problems]
     started = time.perf_counter()
     with load_backend(f"hf:{model_dir}", batch_size=batch) as backend:
         gens = backend.generate(prompts, SamplingParams(max_tokens=max_tokens, stop=("### Instruction",)))
@@ -41,14 +40,14 @@ def evaluate(model_dir: str, problems: list[dict[str, str]], max_tokens: int, ba
     samples = []
     for prob, gen, program, run in zip(problems, gens, programs, runs, strict=True):
         ok = program is not None and run.ok and run.answer not in (None, "")
-        right = ok and equivalent(gold_of(prob["answer"]), run.answer, "number")
+        right = ok and equivalent(prob.gold, run.answer, "number")
         executed += ok
         correct += right
         samples.append(
             {
                 "response": gen.text[:400],
                 "answer": run.answer,
-                "gold": gold_of(prob["answer"]),
+                "gold": prob.gold,
                 "correct": right,
             }
         )
@@ -75,15 +74,17 @@ def main() -> None:
 
     import torch
 
+    from mammoth_math.curate import LoadOptions, convert, get_source, parse_recipe, write_train_jsonl
     from mammoth_math.train import TrainConfig, train
-    from mammoth_math.train.gsm8k_mix import build_mix, gsm8k_rows, write_jsonl
     from mammoth_math.train.models import load_model_and_tokenizer
 
     out = Path(args.out)
-    gsm8k = SHARED / "sources" / "gsm8k" / "train.jsonl"
-    rows = build_mix(gsm8k, 0, args.train_problems, kinds=("pot",))
-    data = write_jsonl(rows, out / "data" / "train.jsonl")
-    held_out = gsm8k_rows(gsm8k, EVAL_START, args.eval)
+    recipe = parse_recipe(
+        {"sources": [{"source": "gsm8k", "rationale": "pot", "limit": args.train_problems}]}
+    )
+    rows = convert(recipe, SHARED)
+    data = write_train_jsonl(rows, out / "data" / "train.jsonl")
+    held_out = get_source("gsm8k").load(LoadOptions(SHARED, EVAL_START + args.eval))[EVAL_START:]
     t0 = time.perf_counter()
 
     base_dir = out / "base"

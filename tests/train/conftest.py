@@ -1,5 +1,5 @@
 """Fixtures for the train tests: the real SmolLM2 tokenizer (converted from its GGUF once per session)
-and a small curated-style mix built from GSM8K train."""
+and a small mix converted from GSM8K train by curate (the one home of the CoT/PoT conversion)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mammoth_math.train.gsm8k_mix import build_mix, write_jsonl
+from mammoth_math.curate import convert, parse_recipe, write_train_jsonl
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,9 @@ def tokenizer(tokenizer_dir: Path):
 @pytest.fixture(scope="session")
 def mix_path(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """8 rows: 4 GSM8K train problems, each as a CoT and a PoT row (MathInstruct format)."""
-    examples = build_mix(data_dir / "sources" / "gsm8k" / "train.jsonl", start=0, count=4)
+    recipe = parse_recipe(
+        {"sources": [{"source": "gsm8k", "rationale": r, "limit": 4} for r in ("cot", "pot")]}
+    )
+    examples = convert(recipe, data_dir)
     assert {e.rationale for e in examples} == {"cot", "pot"}
-    return write_jsonl(examples, tmp_path_factory.mktemp("mix") / "train.jsonl")
+    return write_train_jsonl(examples, tmp_path_factory.mktemp("mix") / "train.jsonl")

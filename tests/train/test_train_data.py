@@ -17,7 +17,6 @@ from mammoth_math.train.data import (
     pack_features,
     read_examples,
 )
-from mammoth_math.train.gsm8k_mix import pot_program
 
 
 def test_alpaca_template_is_mammoths_and_matches_prompts_stage() -> None:
@@ -47,21 +46,11 @@ def test_mix_rows_read_back(mix_path: Path) -> None:
     rows = read_examples(mix_path)
     assert len(rows) == 8
     pot = [r for r in rows if r.rationale == "pot"]
-    assert pot and all(r.instruction.endswith("Let's write a program.") for r in pot)
+    from mammoth_math.prompts import POT_TRIGGER
+
+    assert pot and all(r.instruction.endswith(POT_TRIGGER) for r in pot)  # what evaluation asks with
+    assert len({r.instruction for r in rows}) == len(rows)  # a CoT and a PoT row never share one
     assert all("<<" not in r.output for r in rows)
-
-
-def test_pot_program_runs_to_the_gold() -> None:
-    program = pot_program("She has 3*4=<<3*4=12>>12 apples and eats 2: 12-2=<<12-2=10>>10.\n#### 10")
-    assert program is not None
-    scope: dict = {}
-    import contextlib
-    import io
-
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        exec(program, scope)
-    assert buf.getvalue().strip() == "10"
 
 
 def test_prompt_tokens_carry_ignore_index(tokenizer, mix_path: Path) -> None:

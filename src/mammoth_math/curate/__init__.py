@@ -1,7 +1,15 @@
 """Curation: sources, teacher synthesis, verification, dedup, decontamination, mixing, card, audit
 (see docs/curate.md). datasketch, matplotlib, reasoning-gym and the sandbox load only when used."""
 
-from mammoth_math.curate.build import audit, build, train_record
+from mammoth_math.curate.build import (
+    audit,
+    build,
+    collect_examples,
+    convert,
+    train_record,
+    with_pot_trigger,
+    write_train_jsonl,
+)
 from mammoth_math.curate.decontaminate import BenchmarkIndex, benchmark_index, decontaminate
 from mammoth_math.curate.dedup import dedup
 from mammoth_math.curate.gsm8k_pot import DeriveError, derive_program
@@ -13,6 +21,7 @@ from mammoth_math.curate.verify import verify
 
 __all__ = [
     "SOURCES", "BenchmarkIndex", "DeriveError", "Dropped", "Entry", "LoadOptions", "Recipe", "RecipeError",
-    "SourceSpec", "audit", "benchmark_index", "build", "decontaminate", "dedup", "derive_program",
-    "get_source", "load_recipe", "parse_recipe", "source_names", "synthesize", "train_record", "verify",
+    "SourceSpec", "audit", "benchmark_index", "build", "collect_examples", "convert", "decontaminate",
+    "dedup", "derive_program", "get_source", "load_recipe", "parse_recipe", "source_names", "synthesize",
+    "train_record", "verify", "with_pot_trigger", "write_train_jsonl",
 ]  # fmt: skip

@@ -30,11 +30,12 @@ def collect(
     entry: Entry, data_dir: str | os.PathLike[str] | None
 ) -> tuple[list[TrainingExample], list[Dropped]]:
     spec = get_source(entry.source)
-    opts = LoadOptions(Path(data_dir) if data_dir else None, entry.limit, entry.path)
+    limit = None if entry.limit is None else entry.start + entry.limit
+    opts = LoadOptions(Path(data_dir) if data_dir else None, limit, entry.path)
     tag = entry.tag or entry.source
     rows: list[TrainingExample] = []
     missing: list[Dropped] = []
-    for problem in spec.load(opts):
+    for problem in spec.load(opts)[entry.start :]:
         output = spec.render(problem, entry.rationale)
         if output is None:
             missing.append(
@@ -74,6 +75,66 @@ def _mix(rows: list[TrainingExample], entries: Sequence[Entry], seed: int) -> li
     return out
 
 
+def with_pot_trigger(
+    rows: Sequence[TrainingExample], triggers: Sequence[str], seed: int = 0
+) -> list[TrainingExample]:
+    """The PoT trigger in the instruction of every PoT row, so a question's CoT and PoT rows differ in
+    their instruction (as in MathInstruct) and the model learns the request evaluation asks with.
+
+    One phrasing per row, drawn from a hash of (seed, row id) so a row keeps its phrasing whatever else
+    the mix holds. A row whose instruction already asks for a program (file sources in MathInstruct's
+    own format) keeps it: no second trigger."""
+    import hashlib
+    from dataclasses import replace
+
+    if not triggers:
+        return list(rows)
+    known = [t.strip().lower() for t in triggers]
+    out: list[TrainingExample] = []
+    for row in rows:
+        text = row.instruction.rstrip()
+        if row.rationale != "pot" or any(text.lower().endswith(k) for k in known):
+            out.append(row)
+            continue
+        pick = 0
+        if len(triggers) > 1:
+            digest = hashlib.sha256(f"{seed}|{row.metadata.get('id', text)}".encode()).digest()
+            pick = int.from_bytes(digest[:4], "big") % len(triggers)
+        out.append(replace(row, instruction=text + triggers[pick]))
+    return out
+
+
+def collect_examples(
+    recipe: Recipe, data_dir: str | os.PathLike[str] | None = None
+) -> tuple[list[TrainingExample], list[Dropped]]:
+    """Every entry's rows (tagged with their entry index) and the problems without a rationale."""
+    from dataclasses import replace
+
+    rows: list[TrainingExample] = []
+    dropped: list[Dropped] = []
+    for k, entry in enumerate(recipe.entries):
+        got, missing = collect(entry, data_dir)
+        rows += [replace(r, metadata={**r.metadata, "entry": k}) for r in got]
+        dropped += missing
+        _log(f"{entry.source}/{entry.rationale}: {len(got)} rows, {len(missing)} without a rationale")
+    return rows, dropped
+
+
+def convert(recipe: Recipe, data_dir: str | os.PathLike[str] | None = None) -> list[TrainingExample]:
+    """The recipe's rows in their final training form (mix, PoT trigger) without verification, dedup
+    or decontamination: for quick fixtures and smoke runs. `build` is the real pipeline."""
+    rows, _ = collect_examples(recipe, data_dir)
+    return with_pot_trigger(_mix(rows, recipe.entries, recipe.seed), recipe.pot_triggers, recipe.seed)
+
+
+def write_train_jsonl(rows: Sequence[TrainingExample], path: str | os.PathLike[str]) -> Path:
+    """MathInstruct-format JSONL (what `train` reads), written atomically."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_jsonl(out, [train_record(r) for r in rows])
+    return out
+
+
 def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
@@ -110,6 +171,7 @@ def curate_rows(
     executor: Executor | None = None,
     index: BenchmarkIndex | None = None,
     title: str | None = None,
+    pot_triggers: Sequence[str] = (),
 ) -> dict[str, Any]:
     output.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -138,6 +200,8 @@ def curate_rows(
     timings["decontaminate"] = time.perf_counter() - t
     _log(f"decontaminate: dropped {len(bad)} ({timings['decontaminate']:.1f}s)")
     final = _mix(kept, recipe.entries, recipe.seed) if recipe.entries else kept
+    # After dedup and decontamination, which compare the question itself, not the request around it.
+    final = with_pot_trigger(final, pot_triggers, recipe.seed)
     _write_jsonl(output / "train.jsonl", [train_record(r) for r in final])
     _write_jsonl(output / "dropped.jsonl", [d.to_json() for d in dropped])
     extra = {
@@ -148,6 +212,7 @@ def curate_rows(
             "benchmarks": sizes,
         },
         "dedup_threshold": recipe.dedup_threshold,
+        "pot_trigger": list(pot_triggers),
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     return write_card(output, final, dropped, title or recipe.name, extra)
@@ -162,16 +227,11 @@ def build(
     index: BenchmarkIndex | None = None,
 ) -> dict[str, Any]:
     """Build DIR/train.jsonl, dropped.jsonl, card.json, card.md, length_hist.png; returns the card."""
-    from dataclasses import replace
-
-    rows: list[TrainingExample] = []
-    dropped: list[Dropped] = []
-    for k, entry in enumerate(recipe.entries):
-        got, missing = collect(entry, data_dir)
-        rows += [replace(r, metadata={**r.metadata, "entry": k}) for r in got]
-        dropped += missing
-        _log(f"{entry.source}/{entry.rationale}: {len(got)} rows, {len(missing)} without a rationale")
-    return curate_rows(rows, dropped, recipe, Path(output), data_dir=data_dir, executor=executor, index=index)
+    rows, dropped = collect_examples(recipe, data_dir)
+    return curate_rows(
+        rows, dropped, recipe, Path(output), data_dir=data_dir, executor=executor, index=index,
+        pot_triggers=recipe.pot_triggers,
+    )  # fmt: skip
 
 
 def audit_rows(path: str | os.PathLike[str], limit: int | None = None) -> list[TrainingExample]:

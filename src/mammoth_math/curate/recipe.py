@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mammoth_math.prompts import POT_TRIGGER
+
 
 class RecipeError(ValueError):
     pass
@@ -20,6 +22,7 @@ class Entry:
     weight: float = 1.0  # fraction of the filtered rows to keep (seeded sample), <= 1
     path: str | None = None  # for file sources
     tag: str | None = None  # source tag prefix, default the source name ("gsm8k" -> "gsm8k_pot")
+    start: int = 0  # skip the source's first `start` problems (disjoint slices of one source)
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,22 @@ class Recipe:
     benchmarks: tuple[str, ...] = ()  # empty: every registered benchmark
     timeout: float = 5.0
     workers: int = 2
+    # Appended to the instruction of every PoT row, as MathInstruct does; several phrasings are drawn
+    # per row (seeded). The first is what evaluation asks with by default (prompts.POT_TRIGGER).
+    pot_triggers: tuple[str, ...] = (POT_TRIGGER,)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ENTRY_KEYS = {"source", "rationale", "limit", "cap", "weight", "path", "tag"}
-_TOP_KEYS = {"name", "sources", "seed", "dedup", "decontaminate", "verify"}
+_ENTRY_KEYS = {"source", "rationale", "limit", "cap", "weight", "path", "tag", "start"}
+_TOP_KEYS = {"name", "sources", "seed", "dedup", "decontaminate", "verify", "pot_trigger"}
+
+
+def _triggers(value: Any, where: str) -> tuple[str, ...]:
+    """`pot_trigger:` a string or a non-empty list of strings; each gets its leading space back."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(t, str) and t.strip() for t in items):
+        raise RecipeError(f"{where}: field 'pot_trigger' must be a non-empty string or list of strings")
+    return tuple(" " + t.strip() for t in items)
 
 
 def parse_recipe(data: Any, where: str = "recipe") -> Recipe:
@@ -63,7 +77,7 @@ def parse_recipe(data: Any, where: str = "recipe") -> Recipe:
         weight = float(item.get("weight", 1.0))
         if not 0 < weight <= 1:
             raise RecipeError(f"{at}: field 'weight' must be in (0, 1], got {weight}")
-        for key in ("limit", "cap"):
+        for key in ("limit", "cap", "start"):
             if item.get(key) is not None and (not isinstance(item[key], int) or item[key] < 0):
                 raise RecipeError(f"{at}: field {key!r} must be a non-negative integer")
         entries.append(
@@ -75,6 +89,7 @@ def parse_recipe(data: Any, where: str = "recipe") -> Recipe:
                 weight,
                 item.get("path"),
                 item.get("tag"),
+                item.get("start") or 0,
             )
         )
     dd, dc, vf = (data.get(k) or {} for k in ("dedup", "decontaminate", "verify"))
@@ -88,6 +103,7 @@ def parse_recipe(data: Any, where: str = "recipe") -> Recipe:
         benchmarks=tuple(dc.get("benchmarks") or ()),
         timeout=float(vf.get("timeout", 5.0)),
         workers=int(vf.get("workers", 2)),
+        pot_triggers=_triggers(data.get("pot_trigger", POT_TRIGGER), f"{where}: pot_trigger"),
     )
 
 
