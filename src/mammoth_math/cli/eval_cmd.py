@@ -1,4 +1,5 @@
-"""`mammoth-math eval`: evaluate a model on benchmarks; `mammoth-math eval merge DIR...`: join shards."""
+"""`mammoth-math eval`: evaluate a model on benchmarks; `eval merge DIR...`: join shards;
+`eval compare [LABEL=]DIR...`: the ablation table (accuracy with 95% CIs, paired differences)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "action",
         nargs="?",
         default="run",
-        choices=("run", "merge"),
-        help="run (default) or merge shard folders",
+        choices=("run", "merge", "compare"),
+        help="run (default), merge shard folders, or compare finished runs",
     )
-    parser.add_argument("dirs", nargs="*", help="merge: the shard output folders")
+    parser.add_argument(
+        "dirs", nargs="*", help="merge: the shard output folders; compare: run folders, each DIR or LABEL=DIR"
+    )
+    parser.add_argument("--baseline", default=None, help="compare: the run differences are shown against")
     parser.add_argument(
         "--model", default="default", help="model spec (default: the embedded Qwen2.5-Coder-1.5B)"
     )
@@ -71,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     from mammoth_math.evaluate import EvalConfig, EvalError, format_table, merge_runs, parse_options, run_eval
 
     try:
+        if args.action == "compare":
+            return _compare(args)
         if args.action == "merge":
             if not args.output:
                 return fail("eval merge: --output is required")
@@ -117,4 +123,16 @@ def run(args: argparse.Namespace) -> int:
         f"samples: {output}/samples.jsonl  summary: {output}/summary.json  report: {output}/report.html",
         file=sys.stderr,
     )
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from mammoth_math.cli.common import fail
+    from mammoth_math.evaluate.compare import compare_runs, format_compare
+
+    if not args.output:
+        return fail("eval compare: --output is required")
+    result = compare_runs(args.dirs, args.output, baseline=args.baseline)
+    print(format_compare(result, args.baseline))
+    print(f"compare: {args.output}/compare.json  report: {args.output}/report.html", file=sys.stderr)
     return 0

@@ -1,6 +1,7 @@
 """Evaluation: resumable, cached, sharded benchmark runs with maj@N / pass@k, summary and HTML report."""
 
 from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, cache_key, default_cache_dir
+from mammoth_math.evaluate.compare import compare_runs, format_compare
 from mammoth_math.evaluate.config import IN_DOMAIN, MODES, OUT_OF_DOMAIN, EvalConfig, EvalError, parse_options
 from mammoth_math.evaluate.merge import merge_runs
 from mammoth_math.evaluate.metrics import group_answers, majority, pass_at_k
@@ -19,7 +20,9 @@ __all__ = [
     "GenerationCache",
     "build_summary",
     "cache_key",
+    "compare_runs",
     "default_cache_dir",
+    "format_compare",
     "format_table",
     "group_answers",
     "majority",

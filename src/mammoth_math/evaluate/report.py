@@ -57,7 +57,9 @@ def bar_chart(
     scale = 1.0 if percent else top
     bar_h, gap, left, width = 14, 8, 190, 300
     group_h = bar_h * len(names) + gap
-    height = group_h * len(labels) + 30
+    per_line = 3  # legend entries per line (180 px each), so many series wrap instead of running off
+    legend_lines = -(-len(names) // per_line)
+    height = group_h * len(labels) + 30 + 16 * (legend_lines - 1)
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" '
         f'height="{height}" role="img" aria-label="{escape(title)}">'
@@ -79,9 +81,9 @@ def bar_chart(
                 f"<title>{escape(name)} {escape(label)}: {text}</title></rect>"
             )
             parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}" font-size="11">{text}</text>')
-    legend_y = height - 12
     for si, name in enumerate(names):
-        x = left + si * 110
+        x = 10 + (si % per_line) * 180
+        legend_y = height - 12 - 16 * (legend_lines - 1 - si // per_line)
         parts.append(
             f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{_COLORS[si % len(_COLORS)]}"/>'
             f'<text x="{x + 14}" y="{legend_y}" font-size="11">{escape(name)}</text>'
