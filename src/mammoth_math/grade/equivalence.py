@@ -8,6 +8,7 @@ element by element -> `var = value` vs `value` -> text -> sympy in the worker po
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -17,15 +18,14 @@ from mammoth_math.api import AnswerType
 from mammoth_math.grade.choice import choice_equal
 from mammoth_math.grade.normalize import MAX_ANSWER_CHARS, clean, split_quantity, squash
 from mammoth_math.grade.numbers import Num, numbers_equal, parse_number
+from mammoth_math.grade.relations import has_relation, set_spec, strip_label, top_level_equals
 from mammoth_math.grade.rewrite import canonical
 from mammoth_math.grade.structure import Shape, shape_of
 from mammoth_math.grade.worker import TIMEOUT, symbolic_call
 
 EQUAL, MISMATCH, UNDECIDED = "equal", "mismatch", "undecided_timeout"
-_ASSIGN = re.compile(
-    r"^\s*((?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)(?:\s*\(\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\))?)\s*=\s*(?!=)(.+)$",
-    re.S,
-)  # "x = 5", "a_1 = 5", "\\theta = 5", "p(x) = x^2 + 1"
+# "2,74": a decimal comma, only where it cannot be a thousands separator (not exactly 3 digits after it)
+_DECIMAL_COMMA = re.compile(r"^([-+−]?\d+)(?:,|\{,\})(\d{1,2}|\d{4,})$")
 _BASED = re.compile(r"^(\d[0-9A-Za-z]*)_\s*\{?\s*(\d{1,2})\s*\}?$")
 _WORDY = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 _MATHY_WORDS = re.compile(
@@ -93,16 +93,50 @@ def _math(g: str, p: str, timeout: float) -> str:
     g, p = canonical(g), canonical(p)
     if squash(g) == squash(p):
         return EQUAL
+    labelled = _without_label(g, p)
+    if labelled is not None:
+        return _math(*labelled, timeout)
     gq, pq = split_quantity(g), split_quantity(p)
     if gq.unit and pq.unit and gq.unit != pq.unit and "%" not in (gq.unit, pq.unit):
         return "unit_mismatch"
     gn, pn = parse_number(gq.core), parse_number(pq.core)
+    if (gn is None) != (pn is None):
+        gn, pn = gn or _decimal_comma(gq.core), pn or _decimal_comma(pq.core)
     if gn is not None and pn is not None:
         return EQUAL if _percent_equal(gn, gq.unit, pn, pq.unit) else MISMATCH
     based = _based_equal(gq.core, pq.core)
     if based is not None:
         return EQUAL if based else MISMATCH
+    if has_relation(g) or has_relation(p):
+        return _relations(g, p, timeout)
     return _shapes(gq.core, pq.core, timeout)
+
+
+def _without_label(g: str, p: str) -> tuple[str, str] | None:
+    """`(p,q) = (3,2)` vs `(3,2)`: the side with a label loses it (relations.is_label says what a label
+    is, so `x^2+y^2 = 25` keeps its left side); None when neither or both sides are labelled."""
+    ge, pe = bool(top_level_equals(g)), bool(top_level_equals(p))
+    if ge == pe:
+        return None
+    g2, p2 = (strip_label(g), p) if ge else (g, strip_label(p))
+    return (g2, p2) if (g2, p2) != (g, p) else None
+
+
+def _decimal_comma(text: str) -> Num | None:
+    m = _DECIMAL_COMMA.match(text.strip())
+    return parse_number(f"{m.group(1)}.{m.group(2)}") if m else None
+
+
+def _relations(g: str, p: str, timeout: float) -> str:
+    """A relation the rewrites could not turn into intervals (`-x > -1`, `1 <= |z| <= 3/2`) against a
+    relation, an interval or a union: the same set of reals, decided in the worker."""
+    gs, ps = set_spec(g), set_spec(p)
+    if gs is None or ps is None:
+        return MISMATCH
+    result = symbolic_call("sets", json.dumps(gs), json.dumps(ps), timeout=timeout)
+    if result is TIMEOUT:
+        return UNDECIDED
+    return EQUAL if result else MISMATCH
 
 
 def _based_equal(g: str, p: str) -> bool | None:
@@ -227,8 +261,7 @@ def _has_words(text: str) -> bool:
 
 
 def _strip_assignment(text: str) -> str:
-    m = _ASSIGN.match(text)
-    return m.group(2).strip() if m and "=" not in m.group(2) else text
+    return strip_label(text)
 
 
 def _scalar(g: str, p: str, timeout: float) -> str:

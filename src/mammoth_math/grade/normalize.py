@@ -26,11 +26,12 @@ _WRAPPERS = (
 _DROP = [
     (re.compile(r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)\b"), ""),
     (re.compile(r"\\m?(?:left|right)(?![a-zA-Z])\s*\.?"), ""),  # \left( -> (, \right. -> "", \left\{ -> \{
-    (re.compile(r"\\!"), ""),  # 1,\!000 is a thousands separator
+    (re.compile(r"\s*\\!\s*"), ""),  # 1,\!000 and 11,\! 111: a thousands separator (spacing around it too)
     (re.compile(r"(?<!\\)\\[,;:> ]|\\quad|\\qquad"), " "),  # not "~": MMLU logic writes ~A
     (re.compile(r"\\(?:d|t)frac"), r"\\frac"),
-    (re.compile(r"\\(?:le|leq|leqslant)\b|≤"), "<="),
-    (re.compile(r"\\(?:ge|geq|geqslant)\b|≥"), ">="),
+    # (?![a-zA-Z]), not \b: "\ge2" and "\leq5" are relations too
+    (re.compile(r"\\(?:le|leq|leqq|leqslant)(?![a-zA-Z])|≤|⩽"), "<="),
+    (re.compile(r"\\(?:ge|geq|geqq|geqslant)(?![a-zA-Z])|≥|⩾"), ">="),
     (re.compile(r"\\langle\b|⟨"), "("),  # vectors <2, -1>
     (re.compile(r"\\rangle\b|⟩"), ")"),
     (re.compile(r"\\varnothing\b|∅|^\\\{\s*\\\}$"), r"\\emptyset"),
@@ -41,11 +42,11 @@ _DROP = [
     (re.compile(r"√\s*(\d+)"), r"\\sqrt{\1}"),
     (re.compile(r"(?:\\sqrt|√)\s*(\d|[a-zA-Z](?![a-zA-Z]))"), r"\\sqrt{\1}"),
     (re.compile(r"√"), r"\\sqrt"),
-    (re.compile(r"\\neq?\b"), "!="),
+    (re.compile(r"\\neq?(?![a-zA-Z])|≠"), "!="),
     (re.compile(r"\\cdot\b|\\times\b"), "*"),
     (re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ\b|°|\\degree\b"), "°"),
 ]
-_SPECIAL = re.compile(r"[°≤≥⟨⟩∅√]")
+_SPECIAL = re.compile(r"[°≤≥⩽⩾≠⟨⟩∅√]")
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:final\s+)?(?:answer|result|solution|value)\s*(?:is|:|=)\s*|^(?:therefore|thus|so|hence)\s*,?\s*",

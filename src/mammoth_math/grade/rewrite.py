@@ -21,39 +21,76 @@ _REALS = re.compile(
 )
 _MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in|∈)\s*(?=\S)")
 _SIDE = r"[^<>=!,;]+?"
-_BETWEEN = re.compile(rf"^({_SIDE})\s*(<=|<)\s*[a-zA-Z]\s*(<=|<)\s*({_SIDE})$")
-_BETWEEN_DESC = re.compile(rf"^({_SIDE})\s*(>=|>)\s*[a-zA-Z]\s*(>=|>)\s*({_SIDE})$")
-_ONE_SIDED = re.compile(rf"^[a-zA-Z]\s*(<=|<|>=|>)\s*({_SIDE})$")
+# the variable of a one-variable relation: x, a_1, \\theta, or f(x) (then the relation states a range)
+_VAR = r"(?:[a-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|phi|omega|sigma|tau|rho))(?:_\{?\w+\}?)?(?:\s*\(\s*[a-zA-Z]\s*\))?"
+_BETWEEN = re.compile(rf"^({_SIDE})\s*(<=|<)\s*{_VAR}\s*(<=|<)\s*({_SIDE})$")
+_BETWEEN_DESC = re.compile(rf"^({_SIDE})\s*(>=|>)\s*{_VAR}\s*(>=|>)\s*({_SIDE})$")
+_ONE_SIDED = re.compile(rf"^{_VAR}\s*(<=|<|>=|>)\s*({_SIDE})$")
+_REVERSED = re.compile(rf"^({_SIDE})\s*(<=|<|>=|>)\s*{_VAR}$")  # 5 >= x is x <= 5
+_FREE_LETTER = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]")  # a variable, not a command's letters
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _EXCEPT = re.compile(
-    rf"^(?:[a-zA-Z]\s*!=\s*({_SIDE})|(?:\\mathbb\s*\{{?\s*R\s*\}}?|ℝ)\s*(?:\\setminus|\\backslash|-)\s*\\\{{\s*({_SIDE})\s*\\\}})$"
+    rf"^(?:{_VAR}\s*!=\s*({_SIDE})|(?:\\mathbb\s*\{{?\s*R\s*\}}?|ℝ)\s*(?:\\setminus|\\backslash|-)\s*\\\{{\s*({_SIDE})\s*\\\}})$"
 )
+_OR_SPLIT = re.compile(r"\s*,?\s+or\s+")
+_AND_SPLIT = re.compile(r"\s*,?\s+and\s+")
 _PM = re.compile(r"\\pm(?![a-zA-Z])|±|\\mp(?![a-zA-Z])|∓")
 _JOINER = re.compile(r"\s*,?\s+(?:and|or)\s+")
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
 _MATH_WORDS = {"sqrt", "exp", "log", "sin", "cos", "tan", "cot", "sec", "csc", "frac", "infty", "pi"}
 
 
+Bounds = tuple[str, bool, str, bool]  # low, low closed, high, high closed
+
+
 def _interval(lo: str, lo_closed: bool, hi: str, hi_closed: bool) -> str:
     return ("[" if lo_closed else "(") + f"{lo.strip()}, {hi.strip()}" + ("]" if hi_closed else ")")
 
 
-def _inequality(t: str) -> str:
+def _bounds(t: str) -> Bounds | None:
+    """The interval a one-variable inequality states, or None when `t` is not one."""
     m = _BETWEEN.match(t)
     if m:
-        return _interval(m.group(1), m.group(2) == "<=", m.group(4), m.group(3) == "<=")
+        return m.group(1), m.group(2) == "<=", m.group(4), m.group(3) == "<="
     m = _BETWEEN_DESC.match(t)
     if m:
-        return _interval(m.group(4), m.group(3) == ">=", m.group(1), m.group(2) == ">=")
+        return m.group(4), m.group(3) == ">=", m.group(1), m.group(2) == ">="
+    m = _ONE_SIDED.match(t)
+    op, v = (m.group(1), m.group(2)) if m else (None, "")
+    if op is None:
+        m = _REVERSED.match(t)
+        if not m or _FREE_LETTER.search(m.group(1)):
+            return None
+        op, v = _FLIP[m.group(2)], m.group(1)
+    if op.startswith("<"):
+        return "-\\infty", False, v.strip(), op == "<="
+    return v.strip(), op == ">=", "\\infty", False
+
+
+def _inequality(t: str) -> str:
     m = _EXCEPT.match(t)
     if m:  # x != 1, R \ {1}
         v = (m.group(1) or m.group(2)).strip()
         return f"(-\\infty, {v}) \\cup ({v}, \\infty)"
-    m = _ONE_SIDED.match(t)
-    if m:
-        op, v = m.group(1), m.group(2)
-        if op.startswith("<"):
-            return _interval("-\\infty", False, v, op == "<=")
-        return _interval(v, op == ">=", "\\infty", False)
+    b = _bounds(t)
+    return _interval(*b) if b else t
+
+
+def _compound(t: str) -> str:
+    """`x < -1 or x > 2` -> a union of intervals; `x > -2 and x < 3` -> one interval."""
+    parts = _OR_SPLIT.split(t)
+    if len(parts) > 1:
+        bounds = [_bounds(p.strip()) for p in parts]
+        if all(bounds):
+            return " \\cup ".join(_interval(*b) for b in bounds if b)
+        return t
+    parts = _AND_SPLIT.split(t)
+    if len(parts) == 2:
+        a, b = _bounds(parts[0].strip()), _bounds(parts[1].strip())
+        if a and b:
+            lower, upper = (a, b) if a[2] == "\\infty" else (b, a)
+            if lower[2] == "\\infty" and upper[0] == "-\\infty" and lower[0] != "-\\infty":
+                return _interval(lower[0], lower[1], upper[2], upper[3])
     return t
 
 
@@ -103,6 +140,9 @@ def canonical(text: str) -> str:
     if _REALS.match(t):
         return "(-\\infty, \\infty)"
     t = _MEMBER.sub("", t)
+    compound = _compound(t)
+    if compound != t:
+        return compound
     t = _joined(t)
     t = _inequality(t)
     return _plus_minus(t)

@@ -70,6 +70,17 @@ def _nested_rows(t: str) -> Shape | None:
     return Shape("matrix", parts=parsed)
 
 
+def _items(inner: str) -> list[str]:
+    """Items split on top-level commas; on semicolons when there is no comma (`(1;2)`, `\\{2; 1\\}`:
+    the separator where the comma is a decimal comma)."""
+    items = split_top(inner)
+    if len(items) == 1 and ";" in inner:
+        semi = split_top(inner, ";")
+        if len(semi) > 1 and all(semi):
+            return semi
+    return items
+
+
 def shape_of(text: str) -> Shape:
     t = text.strip()
     wrapped = _WRAPPED.match(t)  # "Matrix([[..]])", "[\begin{array}..\end{array}]"
@@ -90,15 +101,15 @@ def shape_of(text: str) -> Shape:
             return Shape("union", parts=shapes)
     if t.startswith("\\{") and t.endswith("\\}"):
         inner = t[2:-2].strip()
-        return Shape("set", tuple(split_top(inner)) if inner else ())
+        return Shape("set", tuple(_items(inner)) if inner else ())
     if len(t) >= 2 and t[0] in "([" and t[-1] in ")]" and _closes_at_end(t):
-        items = tuple(split_top(t[1:-1]))
+        items = tuple(_items(t[1:-1]))
         if len(items) >= 2:
             kind = "interval" if len(items) == 2 and (t[0] == "[" or t[-1] == "]") else "tuple"
             if t[0] == "[" and t[-1] == "]" and len(items) > 2:
                 kind = "tuple"  # [1, 2, 3] is a list written in brackets
             return Shape(kind, items, t[0] + t[-1])
-    items = tuple(split_top(t))
+    items = tuple(_items(t))
     if len(items) >= 2 and all(items):
         return Shape("list", items)
     return Shape("scalar", (t,))

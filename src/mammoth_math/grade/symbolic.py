@@ -6,6 +6,7 @@ LaTeX goes through `latex2sympy2_extended`; plain-text math (`exp(16)`, `-20*x`,
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from typing import Any
@@ -18,6 +19,7 @@ from sympy.parsing.sympy_parser import (
     parse_expr,
     standard_transformations,
 )
+from sympy.solvers.inequalities import solve_univariate_inequality
 
 _PLAIN_OK = re.compile(r"^[\w\s+\-*/^().,=<>!]*$")
 _FUNCS = {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
@@ -100,23 +102,72 @@ def expressions_equal(g: Any, p: Any) -> bool:
         return True
     free = sorted(diff.free_symbols, key=str)
     if not free:
-        # exact first; then 40-digit numerics for identities simplify cannot prove (nested radicals)
-        if sympy.simplify(diff) == 0:
-            return True
+        # numerics first, at 40 digits: simplify can run for seconds on nested radicals
+        # (sqrt(11+6*sqrt(2)) + sqrt(11-6*sqrt(2))) while evalf decides them at once; relative 1e-30
+        # still tells 1/2004! from 1/2006!. simplify only when a side has no numeric value.
         gv, pv = sympy.N(g, 40), sympy.N(p, 40)
-        if not (gv.is_number and pv.is_number):
-            return False
-        return _close(gv, pv, 1e-30)
-    if sympy.simplify(diff) == 0:
-        return True
-    # identity test at random points (exact identities agree everywhere; 4 points make a fluke negligible)
+        if gv.is_number and pv.is_number and gv.is_finite and pv.is_finite:
+            return _close(gv, pv, 1e-30)
+        return bool(sympy.simplify(diff) == 0)
+    # identity test at random points first (exact identities agree everywhere; 4 points make a fluke
+    # negligible); simplify only when a point gives no number (a branch cut, a pole)
     rng = random.Random(1234)
     for _ in range(4):
         point = {s: sympy.Rational(rng.randint(11, 97), rng.randint(3, 17)) for s in free}
         gv, pv = sympy.N(g.subs(point), 30), sympy.N(p.subs(point), 30)
-        if not (gv.is_number and pv.is_number) or not _close(gv, pv, 1e-20):
+        if not (gv.is_number and pv.is_number and gv.is_finite and pv.is_finite):
+            return bool(sympy.simplify(diff) == 0)
+        if not _close(gv, pv, 1e-20):
             return False
     return True
+
+
+def _relation_set(text: str) -> Any:
+    """The real solution set of a (possibly chained) inequality in one variable, or None."""
+    pieces = re.split(r"(<=|>=|<|>)", text)
+    if len(pieces) < 3 or len(pieces) % 2 == 0 or len(pieces) > 7:
+        return None
+    sides = [to_sympy(s.strip()) for s in pieces[::2]]
+    if not all(isinstance(e, sympy.Expr) for e in sides):
+        return None
+    free = set().union(*(e.free_symbols for e in sides))
+    if len(free) != 1:
+        return None
+    x = free.pop()
+    real = sympy.Symbol(str(x), real=True)
+    sides = [e.subs(x, real) for e in sides]
+    ops = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+    result: Any = sympy.S.Reals
+    for left, op, right in zip(sides, pieces[1::2], sides[1:], strict=False):
+        rel = ops[op](left, right)
+        result = sympy.Intersection(
+            result, solve_univariate_inequality(rel, real, relational=False, domain=sympy.S.Reals)
+        )
+    return result
+
+
+def _spec_set(spec: Any) -> Any:
+    kind, body = spec
+    if kind == "rel":
+        return _relation_set(body)
+    parts = []
+    for lo, hi, lo_closed, hi_closed in body:
+        a, b = to_sympy(lo), to_sympy(hi)
+        parts.append(sympy.Interval(a, b, left_open=not lo_closed, right_open=not hi_closed))
+    return sympy.Union(*parts)
+
+
+def op_sets(gold_spec: str, pred_spec: str) -> bool | None:
+    """Two set specs (relations.py) denote the same subset of the reals."""
+    try:
+        a, b = _spec_set(json.loads(gold_spec)), _spec_set(json.loads(pred_spec))
+        if a is None or b is None:
+            return None
+        if a == b:
+            return True
+        return bool(sympy.Complement(a, b) == sympy.S.EmptySet and sympy.Complement(b, a) == sympy.S.EmptySet)
+    except Exception:
+        return None
 
 
 def op_compare(gold: str, pred: str) -> bool | None:
@@ -147,4 +198,4 @@ def op_value(text: str) -> str | None:
     return str(v)
 
 
-OPS = {"compare": op_compare, "value": op_value}
+OPS = {"compare": op_compare, "value": op_value, "sets": op_sets}

@@ -1,0 +1,74 @@
+"""Labels (`(p,q) = (3,2)`, `AB = 4`, `V_1:V_2 = 11:21`) and relations the regex rewrites cannot turn
+into intervals (`-x > -1`, `1 <= |z| <= 3/2`, `x^2 < 4`), as pure string work.
+
+A relation that survives `rewrite.canonical` is sent to the sympy worker as a *set spec*: either
+`["rel", text]` (solved over the reals there) or `["intervals", [[lo, hi, lo_closed, hi_closed], ...]]`;
+two specs are equal when they denote the same subset of the real line."""
+
+from __future__ import annotations
+
+import re
+
+from mammoth_math.grade.structure import shape_of, split_top
+
+_RELATION = re.compile(r"<=|>=|<|>")
+_SUBSCRIPT = re.compile(r"_\s*\{[^{}]*\}|_\s*[A-Za-z0-9]")
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_LABEL_REST = re.compile(r"^[A-Za-z\s,:|(){}'.]*[A-Za-z][A-Za-z\s,:|(){}'.]*$")
+
+
+def top_level_equals(text: str) -> list[int]:
+    """Positions of `=` signs outside brackets that are not part of `<=`, `>=`, `!=`, `==`."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if before not in "<>!=" and after != "=":
+                out.append(i)
+    return out
+
+
+def is_label(lhs: str) -> bool:
+    """A name for the answer, not an expression: letters, subscripts, commands (`\\frac{NO}{BO}`,
+    `\\angle ABC`), `:` (ratios), `,` and brackets (`(p,q)`), `|AB|`; no digits outside subscripts, no
+    operators (so `x^2+y^2 = 25` is an equation, not a label on 25)."""
+    core = _SUBSCRIPT.sub("", lhs.strip())
+    core = _COMMAND.sub("", core)
+    return bool(core) and not re.search(r"\d", core) and bool(_LABEL_REST.match(core))
+
+
+def strip_label(text: str) -> str:
+    """`label = value` -> `value` when the left side is a label and there is exactly one `=`."""
+    eqs = top_level_equals(text)
+    if len(eqs) != 1:
+        return text
+    lhs, rhs = text[: eqs[0]], text[eqs[0] + 1 :].strip()
+    return rhs if rhs and is_label(lhs) else text
+
+
+def has_relation(text: str) -> bool:
+    return bool(_RELATION.search(text))
+
+
+def set_spec(text: str) -> list | None:
+    """The set spec (module docstring) of a relation, an interval or a union of intervals; else None."""
+    if has_relation(text):
+        if len(text) > 300 or len(split_top(text)) != 1:
+            return None  # "x > 1, y < 2" is two facts, not one set
+        return ["rel", text]
+    shape = shape_of(text)
+    parts = shape.parts if shape.kind == "union" else (shape,)
+    intervals = []
+    for part in parts:
+        if part.kind not in ("interval", "tuple") or len(part.items) != 2 or part.brackets[:1] not in "([":
+            return None
+        if part.brackets[1:] not in ")]":
+            return None
+        lo, hi = part.items
+        intervals.append([lo, hi, part.brackets[0] == "[", part.brackets[1] == "]"])
+    return ["intervals", intervals]
