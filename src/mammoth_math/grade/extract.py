@@ -16,6 +16,14 @@ from mammoth_math.api import AnswerType
 from mammoth_math.common.latex import boxed_contents, matching_brace
 from mammoth_math.grade.choice import letter_of, match_option
 from mammoth_math.grade.normalize import clean, squash
+from mammoth_math.grade.statement import (
+    cut_leak,
+    final_sentence,
+    last_math,
+    last_plain_relation,
+    phrase_answer,
+    statement_at,
+)
 
 
 @dataclass(frozen=True)
@@ -25,19 +33,20 @@ class Extraction:
     # "last_number", "program", "none", "hedged", "contradiction"
 
 
-# lookaheads, so that "the answer is 5. ... the answer is 6" yields both statements
+# markers only: the statement after each is read by statement.statement_at (across a display's lines)
 _ANSWER_IS = re.compile(
-    r"(?=(?:the|my)\s+(?:(?:final|correct|right)\s+)?answer\s+(?:is|would be|=)\s*:?\s*([^\n]+))"
-    r"|(?=(?<![a-z])(?<!final )answer\s*\**\s*[:：]\s*\**\s*([^\n]+))",  # "Answer: 5", "**Answer:** 5"
+    r"(?:the|my)\s+(?:(?:final|correct|right)\s+)?answer\s+(?:is|would be|=)[ \t]*:?"
+    r"|(?<![a-z])(?<!final )answer[ \t]*\**[ \t]*[:：][ \t]*\**",  # "Answer: 5", "**Answer:** 5"
     re.I,
 )
+_A_LINE = re.compile(r"^[ \t]*A[ \t]*[:：](?=[ \t]*\S)", re.M)  # "A: 20", OpenAI's GSM8K format
 _RETRACTION = re.compile(
     r"\b(?:wrong|mistake|error|incorrect|actually|correction|recalculat\w*|recomput\w*|re-?check\w*|redo\w*|oops)\b",
     re.I,
 )
 _CONCLUDES = re.compile(r"final answer|the answer is|therefore|thus|hence|\bso\b", re.I)
-_FINAL = re.compile(r"(?=final\s+answer\s*(?:is)?\s*[:：]\s*([^\n]+))", re.I)
-_HASHES = re.compile(r"####\s*(.+)")
+_FINAL = re.compile(r"final\s+answer\s*(?:is)?[ \t]*[:：]", re.I)
+_HASHES = re.compile(r"####")
 _NUMBER = re.compile(r"[-−]?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?%?|[-−]?\.\d+")
 _HEDGE = re.compile(
     r"\b(?:either|maybe|perhaps|possibly|probably|might be|could be|not sure|unsure|i guess|"
@@ -57,7 +66,7 @@ _NEXT_QUESTION = re.compile(r"\n\s*(?:Question|Problem|Q)\s*\d*\s*[:.]", re.I)
 
 def _trim_statement(text: str) -> str:
     """Cut an "answer is ..." capture at the end of its sentence (not at a decimal point)."""
-    text = text.strip().split("\n")[0]
+    text = re.sub(r"\s*\n\s*", " ", text.strip())
     boxes = boxed_contents(text)
     if boxes:
         return boxes[-1]
@@ -94,7 +103,12 @@ def _joined_boxes(response: str) -> str | None:
     return values[0] + "".join(j + v for j, v in zip(joiners, values[1:], strict=True))
 
 
-def _marked(response: str) -> Extraction | None:
+def _short(statement: str) -> bool:
+    """An `A:` line is an answer only when it reads like one ("A: 20", "A: $18"), not a reasoning step."""
+    return len(statement) <= 40 and len(re.findall(r"[a-zA-Z]{3,}", statement)) <= 1
+
+
+def _marked(response: str, at: AnswerType) -> Extraction | None:
     boxes = [b.strip() for b in boxed_contents(response) if b.strip()]
     joined = _joined_boxes(response) if len(boxes) >= 2 else None
     if joined:
@@ -104,9 +118,14 @@ def _marked(response: str) -> Extraction | None:
             return Extraction(None, "contradiction")
         return Extraction(boxes[-1], "boxed")
     found: list[tuple[int, str, str]] = []
-    for method, pattern in (("answer_is", _ANSWER_IS), ("final_answer", _FINAL), ("gsm8k_hashes", _HASHES)):
+    markers = [("answer_is", _ANSWER_IS), ("final_answer", _FINAL), ("gsm8k_hashes", _HASHES)]
+    if at is not AnswerType.CHOICE:  # "A: ..." would read as option A
+        markers.append(("a_line", _A_LINE))
+    for method, pattern in markers:
         for m in pattern.finditer(response):
-            found.append((m.start(), method, _trim_statement(next(g for g in m.groups() if g is not None))))
+            statement = _trim_statement(statement_at(response, m.end()))
+            if method != "a_line" or _short(statement):
+                found.append((m.start(), method, statement))
     found = [f for f in found if f[2]]
     if not found:
         return None
@@ -132,7 +151,7 @@ def _contradicts(response: str) -> bool:
     return not (_CONCLUDES.search(between) or _RETRACTION.search(between))
 
 
-def _last_number(response: str) -> Extraction:
+def _last_number(response: str, at: AnswerType, cut: bool) -> Extraction:
     lines = [ln for ln in response.strip().splitlines() if ln.strip()]
     if not lines:
         return Extraction(None, "none")
@@ -140,11 +159,17 @@ def _last_number(response: str) -> Extraction:
     # a last line that ends on a word, not a full stop or a number, was cut off ("... so for n = 100 we get")
     if not re.search(r"[.!)\]}$%\d]\s*$", last) or _looks_truncated(response):
         return Extraction(None, "none")
+    if at is AnswerType.LATEX:  # a matrix, interval or relation in prose is the answer, not its last entry
+        whole = last_math(response) or last_plain_relation(last)
+        if whole:
+            return Extraction(whole, "last_math")
     numbers = list(_NUMBER.finditer(last))
     if not numbers:
         return Extraction(None, "none")
     if re.search(r"[+*/×÷^]\s*\$?$", last[: numbers[-1].start()]):
         return Extraction(None, "none")  # "Then 4*3": an expression not yet evaluated, not a result
+    if cut and numbers[-1].end() == len(last):
+        return Extraction(None, "truncated")  # stopped by length right after "After 11": maybe 110
     return Extraction(numbers[-1].group(0).replace("−", "-").strip(), "last_number")
 
 
@@ -153,19 +178,49 @@ def _looks_truncated(response: str) -> bool:
     return bool(re.search(r"[=+\-*/(,]$|\\$|\b(?:is|are|the|of|and|to|be)$", tail))
 
 
-def extract_answer(
-    response: str, answer_type: AnswerType | str, choices: Sequence[str] | None = None
-) -> Extraction:
-    from mammoth_math.grade.equivalence import judge_equal, to_answer_type
+def _hedged_final(text: str) -> bool:
+    """A hedge in the final statement ("maybe 13", "either 5 or 6"); "either way" is not one."""
+    final = final_sentence(text)
+    m = _HEDGE.search(final)
+    if not m:
+        return False
+    return m.group(0).lower() != "either" or bool(re.search(r"\bor\b", final))
 
-    at = to_answer_type(answer_type)
-    text = response or ""
+
+def answer_region(response: str) -> str:
+    """The part of a response that holds its answer: cut at a leaked end of turn or a new question."""
+    text = cut_leak(response or "")
     nxt = _NEXT_QUESTION.search(text)
     if nxt and text[: nxt.start()].strip():  # the model went on to write a new few-shot question
         text = text[: nxt.start()]
+    return text
+
+
+def boxed_answers(response: str) -> list[str]:
+    """The distinct boxed values of a response's answer region, in order."""
+    out: list[str] = []
+    for b in boxed_contents(answer_region(response)):
+        if b.strip() and squash(clean(b)) not in {squash(clean(o)) for o in out}:
+            out.append(b.strip())
+    return out
+
+
+def extract_answer(
+    response: str,
+    answer_type: AnswerType | str,
+    choices: Sequence[str] | None = None,
+    finish_reason: str | None = None,
+) -> Extraction:
+    """The answer a full response gives. `finish_reason="length"` (the generation was cut by its token
+    limit) makes a number that ends the text no answer: it may have been cut mid-way."""
+    from mammoth_math.grade.equivalence import judge_equal, to_answer_type
+
+    at = to_answer_type(answer_type)
+    cut = finish_reason == "length"
+    text = answer_region(response)
     if not text.strip():
         return Extraction(None, "none")
-    marked = _marked(text)
+    marked = _marked(text, at)
     if marked is not None and marked.answer is None:
         return marked
     if at is AnswerType.CHOICE and marked is not None and marked.answer is not None:
@@ -176,11 +231,20 @@ def extract_answer(
         return Extraction(None, "hedged")
     if at is AnswerType.CHOICE:
         return _choice(text, marked, tuple(choices or ()), lambda a, b: judge_equal(a, b, "latex")[0])
-    if marked is not None:
-        return marked
-    if _HEDGE.search(text[-300:]) and re.search(r"\bor\b", text[-300:]):
+    if marked is not None and marked.answer is not None:
+        if (
+            cut
+            and marked.method != "boxed"
+            and re.search(r"\d$", text.rstrip())
+            and (text.rstrip().endswith(marked.answer.rstrip()))
+        ):
+            return Extraction(None, "truncated")
+        if marked.method == "boxed":
+            return marked
+        return Extraction(phrase_answer(marked.answer, at is not AnswerType.TEXT), marked.method)
+    if _hedged_final(text):
         return Extraction(None, "hedged")
-    return _last_number(text)
+    return _last_number(text, at, cut)
 
 
 def _choice(text: str, marked: Extraction | None, choices: tuple[str, ...], same) -> Extraction:
@@ -201,7 +265,7 @@ def _choice(text: str, marked: Extraction | None, choices: tuple[str, ...], same
     found = sorted([*_CHOICE_MARK.finditer(text), *_LETTER_CORRECT.finditer(text)], key=lambda m: m.start())
     marks = [m.group(1) for m in found if m.group(1) in "ABCDE"[:n]]
     if marks:
-        if len(set(marks[-2:])) > 1 and _HEDGE.search(text[-300:]):
+        if len(set(marks[-2:])) > 1 and _HEDGE.search(text[found[-2].start() :] if len(found) > 1 else text):
             return Extraction(None, "hedged")
         return Extraction(marks[-1], "choice_letter")
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from mammoth_math.api import AnswerType, Judgement, Problem
 from mammoth_math.grade.equivalence import judge_equal
-from mammoth_math.grade.extract import extract_answer
+from mammoth_math.grade.extract import boxed_answers, extract_answer
+from mammoth_math.grade.normalize import clean
+from mammoth_math.grade.rewrite import canonical
+from mammoth_math.grade.structure import shape_of
 
 
 def grade_answer(problem: Problem, answer: str | None, method: str = "given") -> Judgement:
@@ -15,13 +18,39 @@ def grade_answer(problem: Problem, answer: str | None, method: str = "given") ->
     return Judgement(correct, str(answer), reason, method)
 
 
-def grade(problem: Problem, response: str) -> Judgement:
-    """Extract an answer from a full model response, then judge it."""
-    ex = extract_answer(response, problem.answer_type, problem.choices)
-    if ex.answer is None:
-        reason = ex.method if ex.method in ("hedged", "contradiction") else "no_answer"
-        return Judgement(False, None, reason, ex.method)
-    return grade_answer(problem, ex.answer, ex.method)
+def grade(problem: Problem, response: str, finish_reason: str | None = None) -> Judgement:
+    """Extract an answer from a full model response, then judge it. `finish_reason` is the generation's
+    ("stop" / "length"); "length" keeps a number cut by the token limit from being read as the answer."""
+    ex = extract_answer(response, problem.answer_type, problem.choices, finish_reason)
+    judgement = None
+    if ex.answer is not None:
+        judgement = grade_answer(problem, ex.answer, ex.method)
+        if judgement.correct:
+            return judgement
+    boxes = _box_set(problem, response)
+    if boxes is not None:
+        return boxes
+    if judgement is not None:
+        return judgement
+    reason = ex.method if ex.method in ("hedged", "contradiction", "truncated") else "no_answer"
+    return Judgement(False, None, reason, ex.method)
+
+
+def _box_set(problem: Problem, response: str) -> Judgement | None:
+    """Several boxes that together state the gold's set of answers (`\\boxed{-2}` ... `\\boxed{1}` for
+    gold `1, -2`): as many distinct boxes as the gold has members, judged as one list. Reads the gold's
+    shape only, so a single-valued gold never accepts two different boxes."""
+    if problem.answer_type is not AnswerType.LATEX:
+        return None
+    gold = shape_of(canonical(clean(problem.gold)))
+    if gold.kind not in ("list", "set") or len(gold.items) < 2:
+        return None
+    boxes = boxed_answers(response)
+    if len(boxes) != len(gold.items):
+        return None
+    joined = ", ".join(boxes)
+    correct, reason = judge_equal(problem.gold, joined, problem.answer_type, problem.choices)
+    return Judgement(True, joined, reason, "boxed_set") if correct else None
 
 
 def gold_acceptable(problem: Problem) -> bool:

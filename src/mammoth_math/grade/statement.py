@@ -1,0 +1,143 @@
+"""Where a response's answer statement is, as pure string work for extract.py.
+
+- `cut_leak`: a response that runs on past its end of turn (`<|im_start|>user`, `</s>`, `<|eot_id|>`) is
+  cut there, so the next turn's text is never read as this answer.
+- `statement_at`: the text after an answer marker ("Answer:", "the answer is"), across line breaks when
+  the answer is a display (`$$\\n9\\n$$`, `\\[..\\]`, `\\(..\\)`) or an environment still open at the end
+  of the line (a matrix written over several lines).
+- `phrase_answer`: "The volume of $ABCDEFGH$ is 120" -> "120"; "Tom has 15 apples" -> "15 apples".
+- `last_math`: the last math segment of a LaTeX response, when nothing after it could be the answer, so
+  a matrix, an interval or a relation in prose is taken whole rather than as its last number.
+- `final_sentence`: the statement hedges are looked for in ("written in either English or German" in
+  the question's own words, a line earlier, is not a hedge).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mammoth_math.grade.relations import has_relation, top_level_equals
+
+MAX_STATEMENT = 2000  # characters read after a marker (a display or a matrix, never a whole essay)
+
+_LEAK = re.compile(
+    r"<\|(?:im_start|im_end|endoftext|end_of_text|eot_id|eom_id|end|user|assistant|start_header_id)\|>"
+    r"|</s>|<end_of_turn>|<start_of_turn>|<\|begin_of_text\|>"
+)
+_DISPLAYS = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"))
+_BEGIN = re.compile(r"\\begin\{([a-zA-Z*]+)\}")
+_MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$([^$]+?)(?<!\\)\$", re.S)
+_COPULA = re.compile(r"\s(?:is|are|was|were|equals|equal to|becomes|will be|would be)\s+", re.I)
+_NOUN_PHRASE = re.compile(r"^(?:the|a|an|its|his|her|their|our|this|that|each|every)\b", re.I)
+_PROSE_WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
+_MATH_WORDS = {"sqrt", "frac", "pi", "infty", "sin", "cos", "tan", "log", "exp", "and"}
+_NUMBERISH = re.compile(r"[-−]?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?%?")
+# a plain relation at the end of a line: "x >= 5", "-2 < x < 3", "x != 1"
+_PLAIN_RELATION = re.compile(
+    r"(?:[-−]?[\d./]+\s*(?:<=?|>=?|≤|≥)\s*)?(?<![a-zA-Z])[a-zA-Z](?![a-zA-Z])\s*(?:<=?|>=?|!=|≤|≥|≠)\s*[-−]?[\d./]+"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def cut_leak(text: str) -> str:
+    m = _LEAK.search(text)
+    return text[: m.start()] if m and text[: m.start()].strip() else text
+
+
+def _open_env(text: str) -> bool:
+    return len(_BEGIN.findall(text)) > len(re.findall(r"\\end\{", text)) or (
+        len(re.findall(r"(?<!\\)\$", text)) % 2 == 1
+    )
+
+
+def statement_at(text: str, pos: int) -> str:
+    """The answer statement starting at `pos` (just after its marker)."""
+    rest = text[pos : pos + MAX_STATEMENT]
+    head = rest.split("\n", 1)[0]
+    # a marker that ends its line ("Answer:\n$$\n9\n$$"): the answer is on the next non-empty line
+    rest = rest[len(head) :].lstrip() if not head.strip(" \t*:") else rest.lstrip(" \t")
+    for opener, closer in _DISPLAYS:
+        if rest.startswith(opener):
+            end = rest.find(closer, len(opener))
+            if end > 0:
+                return rest[len(opener) : end].strip()
+    lines = rest.split("\n")
+    out = lines[0]
+    for line in lines[1:]:
+        if not _open_env(out):
+            break
+        out += " " + line
+    return out.strip()
+
+
+def _outside_math(text: str) -> str:
+    return _MATH_SEGMENT.sub(" ", text)
+
+
+def _prose(text: str) -> bool:
+    return any(w.lower() not in _MATH_WORDS for w in _PROSE_WORD.findall(_outside_math(text)))
+
+
+def phrase_answer(statement: str, math_answer: bool) -> str:
+    """The answer inside a sentence-shaped statement; the statement itself when it is not prose.
+
+    "<noun phrase> is X" -> X (the last copula outside math); otherwise, for math answers, a statement
+    holding exactly one number or math segment -> that, with what follows it ("15 apples")."""
+    if not _prose(statement):
+        return statement
+    segments = list(_MATH_SEGMENT.finditer(statement))
+    hits = [
+        m for m in _COPULA.finditer(statement) if not any(s.start() <= m.start() < s.end() for s in segments)
+    ]
+    if hits:
+        head, tail = statement[: hits[-1].start()].strip(), statement[hits[-1].end() :].strip()
+        if tail and _NOUN_PHRASE.match(head) and len(head.split()) <= 12:
+            return tail
+    if math_answer:
+        numbers = list(_NUMBERISH.finditer(_outside_math(statement)))
+        if len(segments) + len(numbers) == 1:
+            first = segments[0] if segments else _NUMBERISH.search(statement)
+            if first:
+                return statement[first.start() :].strip()
+    return statement
+
+
+def last_math(text: str) -> str | None:
+    """The content of the last math segment when only a short, number-free tail follows it on its
+    line ("$\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$, as claimed."); the right side of its last `=`
+    unless it states a relation (`\\mathbf{M} = ...` -> the matrix, `a+b = 7` -> 7)."""
+    tail = text[-MAX_STATEMENT:]
+    segments = list(_MATH_SEGMENT.finditer(tail))
+    if not segments:
+        return None
+    found = segments[-1]
+    after = tail[found.end() :]
+    if re.search(r"\d|\$|\\[\[(]|\n\s*\S", after) or len(after.strip()) > 40:
+        return None
+    content = next(g for g in found.groups() if g is not None).strip()
+    return _right_side(content) if content else None
+
+
+def last_plain_relation(line: str) -> str | None:
+    """A plain-text relation that holds the line's last number ("so x >= 5.")."""
+    hits = list(_PLAIN_RELATION.finditer(line))
+    if not hits or re.search(r"\d", line[hits[-1].end() :]):
+        return None
+    return hits[-1].group(0)
+
+
+def _right_side(content: str) -> str:
+    if has_relation(content.replace("\\left", "").replace("\\right", "")) or re.search(
+        r"\\(?:le|ge|leq|geq|neq|ne)(?![a-zA-Z])", content
+    ):
+        return content
+    eqs = top_level_equals(content)
+    return content[eqs[-1] + 1 :].strip() if eqs else content
+
+
+def final_sentence(text: str) -> str:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    pieces = [p for p in _SENTENCE_END.split(lines[-1].strip()) if p.strip()]
+    return pieces[-1] if pieces else lines[-1]

@@ -1,0 +1,194 @@
+"""Hard answer shapes in full responses (issue 14): extraction then judgement, one table per class.
+
+Rows are (gold, response, answer_type, expected) judged by `grade()`; near misses must stay False. The
+truncation table adds the generation's finish reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from mammoth_math.api import AnswerType, Problem
+from mammoth_math.grade import extract_answer, grade
+
+Row = tuple[str, str, str, bool]
+
+RELATION_RESPONSES: list[Row] = [
+    (r"x \geq 5", r"Solving the inequality, we get $x \geq 5$.", "latex", True),
+    (r"x \geq 5", r"Solving the inequality, we get $x > 5$.", "latex", False),
+    (r"x \geq 5", "Solving gives x >= 5.", "latex", True),
+    (r"-2 < x < 3", r"Thus the solution set is $-2 < x < 3$.", "latex", True),
+    (r"-2 < x < 3", r"Thus the solution set is $-2 < x \le 3$.", "latex", False),
+    (r"0 < f(x) < 1", r"Therefore the range of $f$ is $(0,1)$.", "latex", True),
+    (r"x \leq 5", r"The answer is $5 \geq x$.", "latex", True),
+    ("x > 5", r"So we need $x > 4$.", "latex", False),
+    ("5", r"So we need $x > 5$.", "latex", False),  # a relation is not its right-hand number
+]
+
+MATRIX_RESPONSES: list[Row] = [
+    (
+        r"\begin{pmatrix} 2 & 0 \\ 0 & 3 \end{pmatrix}",
+        r"Therefore, the matrix is $\begin{pmatrix} 2 & 0 \\ 0 & 3 \end{pmatrix}$.",
+        "latex",
+        True,
+    ),
+    (
+        r"\begin{pmatrix} 2 & 0 \\ 0 & 3 \end{pmatrix}",
+        r"Therefore, the matrix is $\begin{pmatrix} 2 & 0 \\ 0 & 4 \end{pmatrix}$.",
+        "latex",
+        False,
+    ),
+    ("3", r"Therefore, the matrix is $\begin{pmatrix} 2 & 0 \\ 0 & 3 \end{pmatrix}$.", "latex", False),
+    (
+        r"\begin{pmatrix} 1 & -2 \\ 0 & 1 \end{pmatrix}",
+        r"So $\mathbf{M} = \begin{pmatrix} 1 & -2 \\ 0 & 1 \end{pmatrix}.$",
+        "latex",
+        True,
+    ),
+    (
+        r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}",
+        r"The answer is $\left[\begin{array}{cc} 1 & 2 \\ 3 & 4 \end{array}\right]$.",
+        "latex",
+        True,
+    ),
+    (
+        r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}",
+        "The projection is\n$$\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$$",
+        "latex",
+        True,
+    ),
+    (
+        r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}",
+        "Answer: $\\begin{pmatrix}\n1 & 2\\\\\n3 & 4\n\\end{pmatrix}$",
+        "latex",
+        True,
+    ),
+    (
+        r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}",
+        "Answer: $\\begin{pmatrix}\n1 & 2\\\\\n4 & 3\n\\end{pmatrix}$",
+        "latex",
+        False,
+    ),
+    (
+        r"\begin{pmatrix} 5 \\ -1 \end{pmatrix}",
+        r"The vector we want is $\begin{bmatrix} 5 \\ -1 \end{bmatrix}$, as claimed.",
+        "latex",
+        True,
+    ),
+]
+
+NUMBER_FORMAT_RESPONSES: list[Row] = [
+    ("11111111100", r"The sum is $\boxed{11,\! 111,\! 111,\! 100}$.", "latex", True),
+    ("10455", r"So the total is $10,455$.", "latex", True),
+    ("10455", r"So the answer is $10{,}455$.", "number", True),
+    ("10455", r"So the answer is $10{,}456$.", "number", False),
+]
+
+DISPLAY_RESPONSES: list[Row] = [
+    ("9", "We add them up.\nAnswer:\n$$\n9\n$$", "latex", True),
+    ("9", "We add them up.\nAnswer:\n$$\n8\n$$", "latex", False),
+    ("9", "Final Answer:\n\\[\n9\n\\]", "latex", True),
+    ("9", "The answer is\n\\(\n9\n\\)", "number", True),
+    ("9", "Answer: \\[\n9\n\\]", "number", True),
+    (r"x \geq 5", "Answer:\n$$\nx \\geq 5\n$$", "latex", True),
+    (
+        r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}",
+        "Therefore the answer is:\n$$\n\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}\n$$",
+        "latex",
+        True,
+    ),
+]
+
+PHRASE_RESPONSES: list[Row] = [
+    ("120", "Final Answer: The volume of $ABCDEFGH$ is 120", "latex", True),
+    ("120", "Final Answer: The volume of $ABCDEFGH$ is 121", "latex", False),
+    (
+        r"\frac{3}{2}",
+        r"Final Answer: The area of triangle $ABC$ is $\frac{3}{2}$ square units.",
+        "latex",
+        True,
+    ),
+    ("24", "The answer is: the number of ways is 24.", "number", True),
+    ("15", "Answer: Tom has 15 apples.", "number", True),
+    ("15", "Answer: Tom has 16 apples.", "number", False),
+    ("Paris", "Final Answer: The capital is Paris.", "text", True),
+]
+
+LABELLED_RESPONSES: list[Row] = [
+    ("(3,2)", r"The answer is $(p,q)=(3,2)$.", "latex", True),
+    ("(3,2)", r"The answer is $(p,q)=(2,3)$.", "latex", False),
+    ("11:21", r"Hence $\boxed{V_1:V_2=11:21}$.", "latex", True),
+    (r"\frac{1}{\sqrt6}", r"Therefore $\boxed{\frac{NO}{BO}=\frac{1}{\sqrt6}}$.", "latex", True),
+]
+
+MULTI_ANSWER_RESPONSES: list[Row] = [
+    ("1, -2", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", True),
+    ("1", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", False),
+    ("-2, 1, 3", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", False),
+    ("(1,2), (3,4)", r"The pairs are $\boxed{(1;2)}$ and $\boxed{(3;4)}$.", "latex", True),
+    ("(1,2), (3,4)", r"The solutions are $(x,y) = (1,2)$ or $(x,y) = (3,4)$, so the answer is $(1,2) \text{ or } (3,4)$.", "latex", True),
+    (r"\pm 1", "Thus $W(x)=1$ or $W(x)=-1$.\nFinal answer: W(x)=1 or W(x)=-1", "latex", True),
+    ("5", "The answer is $\\boxed{5}$. Hmm, or \\boxed{6}", "number", False),
+]  # fmt: skip
+
+TEMPLATE_LEAK_RESPONSES: list[Row] = [
+    ("12", "The answer is 12.<|im_end|>\n<|im_start|>user\nNow solve: the answer is 15.", "number", True),
+    ("15", "The answer is 12.<|im_end|>\n<|im_start|>user\nNow solve: the answer is 15.", "number", False),
+    ("7", "So $\\boxed{7}$.</s>Next problem. So $\\boxed{9}$.", "latex", True),
+    ("12", "She has 12 apples.<|endoftext|>Human: how many pears? She has 20 pears.", "number", True),
+    ("8", "#### 8<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n#### 9", "number", True),
+    ("9", "#### 8<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n#### 9", "number", False),
+]
+
+HEDGE_RESPONSES: list[Row] = [
+    ("7", "The sign is written in either English or German.\nSo there are 3 + 4 = 7 signs.", "number", True),
+    ("7", "Labels may be in either English or German. The answer is 7.", "number", True),
+    ("5", "It is either 5 or 6.", "number", False),
+    ("12", "So the total is 12. Maybe 13 if we count Tom.", "number", False),
+    ("20", "She has 5 + 15 = 20 dollars.\nA: 20", "number", True),
+    ("20", "Let's think. 12 + 8 = 20.\nA: 20\nExplanation: Tom had 12 and got 8 more.", "number", True),
+    ("21", "Let's think. 12 + 8 = 20.\nA: 20", "number", False),
+]
+
+ALL_ROWS: dict[str, list[Row]] = {
+    "relations": RELATION_RESPONSES,
+    "matrices": MATRIX_RESPONSES,
+    "number_formats": NUMBER_FORMAT_RESPONSES,
+    "display": DISPLAY_RESPONSES,
+    "phrases": PHRASE_RESPONSES,
+    "labelled": LABELLED_RESPONSES,
+    "multi_answer": MULTI_ANSWER_RESPONSES,
+    "template_leak": TEMPLATE_LEAK_RESPONSES,
+    "hedge": HEDGE_RESPONSES,
+}
+
+
+def _problem(gold: str, answer_type: str) -> Problem:
+    return Problem("p", "test", "q?", gold, AnswerType(answer_type), ())
+
+
+@pytest.mark.parametrize(
+    ("gold", "response", "answer_type", "expected"),
+    [pytest.param(*r, id=f"{name}-{i}") for name, t in ALL_ROWS.items() for i, r in enumerate(t)],
+)
+def test_hard_response(gold: str, response: str, answer_type: str, expected: bool) -> None:
+    j = grade(_problem(gold, answer_type), response)
+    assert j.correct is expected, (j.extracted, j.reason, j.method)
+
+
+# (response, finish_reason, expected answer or None): a length-cut number is not an answer
+TRUNCATED: list[tuple[str, str | None, str | None]] = [
+    ("She had 3 apples, then 8 more. After 11", "length", None),
+    ("She had 3 apples, then 8 more. After 11", "stop", "11"),
+    ("She had 3 apples, then 8 more, so 11 in total.", "length", "11"),
+    ("The answer is 12.\n\nNow for the next part, after 11", "length", "12"),
+    ("Thus $\\boxed{5}$. Let me double-check: after 11", "length", "5"),
+    ("So the answer is 11", "length", None),
+    ("So the answer is 11", None, "11"),
+]
+
+
+@pytest.mark.parametrize(("response", "finish", "expected"), TRUNCATED)
+def test_truncated_number(response: str, finish: str | None, expected: str | None) -> None:
+    assert extract_answer(response, "number", finish_reason=finish).answer == expected
+    j = grade(_problem("11", "number"), response, finish_reason=finish)
+    assert j.correct is (expected == "11")
