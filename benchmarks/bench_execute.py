@@ -7,7 +7,7 @@ Mixes: trivial arithmetic; `sympy.solve` on 45 quadratics repeated (so an exec()
 from sympy's cache); `sympy.solve` on a different quadratic per program (as in a real evaluation).
 
 Systems:
-- sandbox-cli: `mammoth-math exec` end to end (process start, zygote warm-up, JSONL in/out included),
+- sandbox-cli: `mammoth-math exec` end to end (process start, server warm-up, JSONL in/out included),
   a fresh process per program;
 - sandbox-cli --reuse N: the same, with the opt-in reusing workers (N programs per worker process);
 - sandbox-warm [--reuse N]: `Sandbox.run` on an already started Sandbox (steady state);

@@ -1,7 +1,7 @@
 """Without namespaces the sandbox refuses, unless unsafe mode is asked for explicitly.
 
 Namespaces are taken away for real: inside a user namespace of our own we set its namespace quotas to
-0, so every unshare() the zygote tries fails as it would on a host without namespace support.
+0, so every unshare() the server tries fails as it would on a host without namespace support.
 """
 
 from __future__ import annotations

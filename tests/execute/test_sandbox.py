@@ -113,7 +113,7 @@ def test_construct_and_close_repeatedly() -> None:
         with Sandbox(SandboxConfig(workers=1)) as sb:
             assert sb.run(["print('x')"])[0].answer == "x"
             server = sb._server
-        assert server is not None and server.proc.poll() is not None, "close() must stop the zygote"
+        assert server is not None and server.proc.poll() is not None, "close() must stop the server"
     never_used = Sandbox()
     never_used.close()
     with pytest.raises(RuntimeError):
@@ -152,7 +152,7 @@ def test_cli_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_zygote_death_is_survived() -> None:
+def test_server_death_is_survived() -> None:
     import os
     import signal
     import time
@@ -168,7 +168,7 @@ def test_zygote_death_is_survived() -> None:
         killer.join()
         assert result.status == ExecStatus.KILLED and "SandboxDied" in (result.error or "")
         assert time.monotonic() - t0 < 10
-        # a fresh zygote is started on the next call
+        # a fresh server is started on the next call
         assert sb.run(["print(2)"])[0].answer == "2"
 
 

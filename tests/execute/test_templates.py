@@ -85,7 +85,7 @@ def test_template_death_restarts_the_sandbox() -> None:
         assert server is not None
         templates = _children(server.proc.pid)
         assert len(templates) == 2
-        # a template killed while a program it started runs: that program and the zygote go with it
+        # a template killed while a program it started runs: that program and the server go with it
         killer = threading.Timer(1.0, os.kill, (templates[0], signal.SIGKILL))
         killer.start()
         t0 = time.monotonic()
@@ -94,7 +94,7 @@ def test_template_death_restarts_the_sandbox() -> None:
         assert result.status == ExecStatus.KILLED and "SandboxDied" in (result.error or ""), result
         assert time.monotonic() - t0 < 10
         assert server.proc.wait(timeout=10) is not None
-        # the next call starts a fresh zygote with fresh templates
+        # the next call starts a fresh server with fresh templates
         assert sb.run(["print(2)", "import sympy\nprint(sympy.Integer(3))"])[1].answer == "3"
 
 
@@ -106,7 +106,7 @@ def test_template_death_restarts_the_sandbox() -> None:
         ["print(1)", "import sympy\nprint(sympy.Integer(2))", "import numpy\nprint(numpy.int64(3))"],
     ],
 )
-def test_zygote_exits_cleanly_with_one_or_both_templates(programs: list[str]) -> None:
+def test_server_exits_cleanly_with_one_or_both_templates(programs: list[str]) -> None:
     sb = Sandbox(SandboxConfig(timeout=20))
     assert all(r.ok for r in sb.run(programs))
     server = sb._server

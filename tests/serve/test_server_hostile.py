@@ -12,7 +12,7 @@ from mammoth_math.serve.loadtest import HOSTILE, run_load
 pytestmark = pytest.mark.slow
 
 # What the sandbox should report. Killing the parent may well "succeed" harmlessly (the sandbox's
-# parent is its own zygote, in its own namespace): what matters is that the server lives on.
+# parent is its own sandbox server, in its own namespace): what matters is that the server lives on.
 EXPECTED = {
     "fork_bomb": {"error", "timeout", "killed", "memory"},
     "infinite_loop": {"timeout"},

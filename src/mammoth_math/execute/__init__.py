@@ -4,7 +4,7 @@
     with Sandbox(SandboxConfig(timeout=5.0, workers=2)) as sb:
         results = sb.run(["print(1 + 1)", "def solution():\\n    return 3"])
 
-Design: one zygote process per Sandbox enters private network and mount namespaces once; template
+Design: one server process per Sandbox enters private network and mount namespaces once; template
 processes import and exercise what programs use (the standard library's math modules; + sympy;
 + numpy) and freeze their heaps; each program is cloned from the smallest template that holds what
 it imports, as a fresh process (docs/execute.md).
@@ -58,7 +58,7 @@ __all__ = ["ExecResult", "Sandbox", "SandboxConfig"]
 
 
 def __getattr__(name: str) -> Any:
-    # loaded on first use: the zygote (python -m mammoth_math.execute.zygote) imports this package too,
+    # loaded on first use: the server (python -m mammoth_math.execute.server) imports this package too,
     # and every module it holds makes each program's fork slower
     if name == "ExecResult":
         from mammoth_math.api.records import Execution

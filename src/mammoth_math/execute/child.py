@@ -1,7 +1,7 @@
 """What runs inside the forked child: the program itself, and how its outcome is reported.
 
 The child writes one JSON object to fd 3 when the program finishes by itself; a program killed by a
-signal or a limit writes nothing and the zygote tells what happened from the exit status.
+signal or a limit writes nothing and the server tells what happened from the exit status.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _TRACEBACK_FRAMES = 8
 
 
 def fresh_stdio() -> None:
-    # new text layers over fds 0-2 so nothing buffered in the zygote leaks in, and unicode always works
+    # new text layers over fds 0-2 so nothing buffered in the server leaks in, and unicode always works
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout = io.TextIOWrapper(
         io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
@@ -92,7 +92,7 @@ def run_program(code: str, max_answer_chars: int) -> None:
     result = execute(code, max_answer_chars)
     if os.getpid() != me:
         # a process the program forked got here (fork bomb, child left running): only the program
-        # itself reports, or the zygote would read two reports
+        # itself reports, or the server would read two reports
         os._exit(0 if result["error"] is None else 1)
     report(result)
     os._exit(0)

@@ -1,6 +1,6 @@
-"""The zygote's bookkeeping: the queue, one clone request per program, timeouts, output caps, results.
+"""The server's bookkeeping: the queue, one clone request per program, timeouts, output caps, results.
 
-It lives apart from zygote.py so that the templates, forked before this is imported, carry none of it.
+It lives apart from server.py so that the templates, forked before this is imported, carry none of it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from collections import deque
 from typing import Any
 
-from mammoth_math.execute import isolation, protocol, template, warm
+from mammoth_math.execute import isolation, process, protocol, template, warm
 from mammoth_math.execute import worker as reuse
 
 _STDERR_TAIL = 4096
@@ -59,7 +59,7 @@ class Worker:
         self.retired = False
 
 
-class Zygote:
+class Supervisor:
     def __init__(
         self,
         cfg: dict[str, Any],
@@ -100,7 +100,7 @@ class Zygote:
             uid = self.iso.drop_uid + job.slot
             os.chown(job.workdir, uid, uid)
         # the process that runs it reads and removes it
-        code_path = os.path.join(job.workdir, template.CODE_FILE)
+        code_path = os.path.join(job.workdir, process.CODE_FILE)
         with open(code_path, "w", encoding="utf-8", errors="surrogatepass") as f:
             f.write(job.code)
         if uid is not None:
@@ -223,7 +223,7 @@ class Zygote:
         """Read one reply from template `name`: READY, or the pid of the next process in its line."""
         try:
             reply = template.read_reply(self.templates[name])
-        except OSError as exc:  # the clone failed (TemplateGone is not an OSError: it ends the zygote)
+        except OSError as exc:  # the clone failed (TemplateGone is not an OSError: it ends the server)
             item = self.spawning[name].popleft()
             if isinstance(item, str):
                 raise template.TemplateGone(f"cannot start the {item} template: {exc}") from exc

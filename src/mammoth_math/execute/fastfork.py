@@ -16,7 +16,9 @@ import signal
 import threading
 
 CLONE_CHILD_SETTID = 0x01000000
-_SYS_CLONE = {"x86_64": 56, "aarch64": 220}
+# x86-64 only: other architectures number clone() differently and some (arm64 among them) swap its
+# last two arguments; the seccomp filter's numbers are x86-64's too, so the sandbox refuses elsewhere
+_SYS_CLONE = {"x86_64": 56}
 
 _api = ctypes.pythonapi  # a PyDLL: calls keep the GIL, as os.fork does
 _syscall = _api.syscall
@@ -57,7 +59,7 @@ class NamespaceForker:
         if self.tid_slot is not None:
             flags |= CLONE_CHILD_SETTID
             ctid = ctypes.c_void_p(self.tid_slot)
-        # x86_64 and aarch64 both take (flags, stack, parent_tid, child_tid, tls)
+        # x86-64 takes (flags, stack, parent_tid, child_tid, tls)
         _api.PyOS_BeforeFork()
         pid = _syscall(self.nr, flags, None, None, ctid, 0)
         if pid == 0:

@@ -1,7 +1,7 @@
-"""Linux isolation primitives for the zygote: namespaces, mounts, limits, privilege drop.
+"""Linux isolation primitives for the sandbox server: namespaces, mounts, limits, privilege drop.
 
-Everything here runs inside the zygote (or its children), never in the caller's process: `unshare`
-changes the calling process for good.
+Everything here runs inside the sandbox server (or its children), never in the caller's process:
+`unshare` and `pivot_root` change the calling process for good.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import ctypes
 import os
 import resource
 import sys
-from collections import defaultdict
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
@@ -32,31 +34,27 @@ MS_STRICTATIME = 1 << 24
 MNT_DETACH = 2
 
 PR_SET_PDEATHSIG = 1
-PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+_SYS_PIVOT_ROOT = 155  # x86-64; the seccomp filter refuses to start elsewhere anyway
+_SYS_CAPSET = 126
+_CAPABILITY_V3 = 0x20080522
 
-# programs run as uid/gid UID_BASE + k, a block of uids with no account, picked at random per zygote
+# programs run as uid/gid UID_BASE + k, a block of uids with no account, picked at random per server
 # and one uid per worker slot: RLIMIT_NPROC counts processes per uid, so a fork bomb in one program
 # cannot starve the programs running beside it (or other sandboxes), as it would if all ran as nobody
 UID_FIRST = 1_000_000
 UID_BLOCK = 256
-
-# mount options that are "locked" in a user namespace: a remount must keep them or it fails with EPERM
-_KEEP_FLAGS = {
-    "nosuid": MS_NOSUID,
-    "nodev": MS_NODEV,
-    "noexec": MS_NOEXEC,
-    "noatime": MS_NOATIME,
-    "nodiratime": MS_NODIRATIME,
-    "relatime": MS_RELATIME,
-    "strictatime": MS_STRICTATIME,
-}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+_libc.sethostname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+_libc.syscall.restype = ctypes.c_long
 
 
 class IsolationError(RuntimeError):
@@ -88,117 +86,102 @@ def prctl(option: int, arg: int) -> None:
     _check(_libc.prctl(option, arg, 0, 0, 0), f"prctl({option})")
 
 
-class Isolation:
-    """What the zygote managed to set up (reported back to the caller).
+def pivot_root(new_root: str, put_old: str) -> None:
+    _check(_libc.syscall(_SYS_PIVOT_ROOT, new_root.encode(), put_old.encode()), "pivot_root")
 
-    A plain class, not a dataclass: the templates fork from the zygote's heap, and every module it
+
+def mount_program_proc() -> None:
+    """Cover /proc with a procfs of the calling process's PID namespace (it must be alone in a fresh
+    mount namespace: template.py clones programs with CLONE_NEWNS)."""
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def drop_capabilities(uid: int | None) -> None:
+    """No capabilities left, now or after an exec: the bounding and ambient sets are cleared, then the
+    uid drops to `uid` (as real root) or every capability goes (uid 0 of our user namespace, which
+    holds them all there: mount, umount, ...)."""
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break  # past the last capability this kernel knows (EINVAL)
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    if uid is not None:
+        drop_privileges(uid)
+        return
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_V3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(_libc.syscall(_SYS_CAPSET, header, data), "capset")
+
+
+class Isolation:
+    """What the sandbox server managed to set up (reported back to the caller).
+
+    A plain class, not a dataclass: the templates fork from the server's heap, and every module it
     imports (dataclasses pulls in inspect) makes each fork slower.
     """
 
-    __slots__ = ("description", "drop_uid", "namespaces")
+    __slots__ = ("description", "drop_uid", "program_proc")
 
-    def __init__(self, namespaces: bool, drop_uid: int | None, description: str) -> None:
-        self.namespaces = namespaces
-        self.drop_uid = drop_uid  # first uid of this zygote's block; None: we stay who we are (userns)
+    def __init__(self, drop_uid: int | None, program_proc: bool, description: str) -> None:
+        self.drop_uid = drop_uid  # first uid of this server's block; None: we stay who we are (userns)
+        self.program_proc = program_proc  # each program mounts a procfs of its own PID namespace
         self.description = description
 
 
-def _mounts() -> list[tuple[str, set[str]]]:
-    """(mount point, per-mount options) for every mount in this namespace, parents first."""
+def mount_points() -> list[str]:
+    """Every mount point in this namespace, parents first; empty when /proc is not mounted."""
     out = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            parts = line.split()
-            # mountinfo escapes blanks as octal (\040)
-            point = parts[4].encode().decode("unicode_escape")
-            out.append((point, set(parts[5].split(","))))
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                # mountinfo escapes blanks as octal (\040)
+                out.append(line.split()[4].encode().decode("unicode_escape"))
+    except OSError:
+        pass
     return out
 
 
-def _hidden_ancestor(path: str) -> str | None:
-    """The first directory on the way to `path` that others may not traverse (e.g. /root, mode 700)."""
-    current = "/"
-    for part in [p for p in path.split("/") if p]:
-        try:
-            mode = os.stat(current).st_mode
-        except OSError:
-            return None
-        if not mode & 0o001:
-            return current
-        current = os.path.join(current, part)
-    return None
+# statvfs flag -> mount flag, for the per-mount options the kernel locks in a user namespace (a
+# remount must keep them or it fails with EPERM); no atime flag at all means strictatime
+_ST_TO_MS = ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC))
+_ST_ATIME = ((os.ST_NOATIME, MS_NOATIME), (os.ST_RELATIME, MS_RELATIME))
+
+
+def kept_flags(path: str) -> int:
+    st = os.statvfs(path).f_flag
+    flags = 0
+    for st_flag, ms_flag in _ST_TO_MS:
+        if st & st_flag:
+            flags |= ms_flag
+    atime = [ms for st_flag, ms in _ST_ATIME if st & st_flag]
+    flags |= atime[0] if atime else MS_STRICTATIME
+    if st & os.ST_NODIRATIME:
+        flags |= MS_NODIRATIME
+    return flags
 
 
 def needed_paths() -> list[str]:
-    """Directories the interpreter imports from; programs must still reach them after the uid drop."""
+    """Directories the interpreter imports from: what the minimal root must hold (root.py)."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)}
+    paths.add(os.path.dirname(os.path.realpath(sys.executable)))
     paths.update(p for p in sys.path if p and os.path.isdir(p))
-    return sorted({os.path.realpath(p) for p in paths})
-
-
-def _expose(paths: list[str], stage_root: str) -> None:
-    """Make `paths` reachable by an unprivileged uid inside this mount namespace only.
-
-    A 0700 directory on the way (the interpreter under /root here) is covered by a 0755 tmpfs, and the
-    needed child directories are bind-mounted back into it; everything else in it stays hidden.
-    """
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for path in paths:
-        blocked = _hidden_ancestor(path)
-        if blocked is None:
-            continue
-        child = path[len(blocked) :].lstrip("/").split("/")[0]
-        wanted[blocked].add(child)
-    for i, (blocked, children) in enumerate(sorted(wanted.items())):
-        staged = []
-        for j, child in enumerate(sorted(children)):
-            stage = os.path.join(stage_root, f"stage-{i}-{j}")
-            os.mkdir(stage)
-            mount(os.path.join(blocked, child), stage, None, MS_BIND | MS_REC)
-            staged.append((child, stage))
-        mount("tmpfs", blocked, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
-        for child, stage in staged:
-            os.mkdir(os.path.join(blocked, child), 0o755)
-            mount(stage, os.path.join(blocked, child), None, MS_BIND | MS_REC)
-            umount(stage)
-            os.rmdir(stage)
-
-
-def _remount_readonly(private_tmp: str) -> list[str]:
-    """Every mount read-only except our private /tmp and the kernel's /proc and /sys.
-
-    Returns the mount points that could not be remounted (reported in the description); for those the
-    uid drop still keeps programs out unless they are world-writable. Failing on / is fatal.
-    """
-    left_writable = []
-    for point, opts in _mounts():
-        if point == private_tmp or point.startswith(("/proc", "/sys")) or "ro" in opts:
-            continue
-        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
-        for name, flag in _KEEP_FLAGS.items():
-            if name in opts:
-                flags |= flag
-        try:
-            mount(None, point, None, flags)
-        except IsolationError:
-            if point == "/":
-                raise
-            left_writable.append(point)
-    return left_writable
+    return sorted(paths)
 
 
 def setup(tmp_size_mb: int) -> Isolation:
-    """Enter private network + mount namespaces and shape the filesystem programs will see.
+    """Enter private namespaces (network, mount, IPC, UTS, cgroup) and pivot into the minimal root.
 
     Raises IsolationError when namespaces are unavailable; the caller then refuses to run programs.
     """
+    from mammoth_math.execute import root
+
     uid, gid = os.getuid(), os.getgid()
+    private = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP
     if uid == 0:
-        unshare(CLONE_NEWNS | CLONE_NEWNET)
+        unshare(private)
         drop: int | None = UID_FIRST + int.from_bytes(os.urandom(4), "little") % 1_000_000 * UID_BLOCK
     else:
         # an unprivileged user gets the same namespaces through a user namespace of its own
-        unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
+        unshare(CLONE_NEWUSER | private)
         with open("/proc/self/setgroups", "w") as f:
             f.write("deny")
         with open("/proc/self/uid_map", "w") as f:
@@ -208,17 +191,17 @@ def setup(tmp_size_mb: int) -> Isolation:
         drop = None
     # our mounts must not propagate back to the host
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0755,size={tmp_size_mb}m")
-    if drop is not None:
-        _expose(needed_paths(), "/tmp")
-    writable = _remount_readonly("/tmp")
+    program_proc = root.build(tmp_size_mb, needed_paths())
+    hostname = b"sandbox"  # the host's name stays outside too (UTS namespace)
+    _check(_libc.sethostname(hostname, len(hostname)), "sethostname")
     return Isolation(
-        namespaces=True,
         drop_uid=drop,
+        program_proc=program_proc,
         description=(
-            "netns(no interfaces up) + mountns(read-only /, private /tmp) + pidns per program"
-            + (f" + unprivileged uid {drop}+slot" if drop is not None else " + userns")
-            + (f"; could not make read-only: {', '.join(writable)}" if writable else "")
+            "minimal root (pivot_root: interpreter read-only, private /tmp, minimal /dev"
+            + (", /proc of its own PID namespace per program)" if program_proc else ", empty /proc)")
+            + " + netns(no interfaces up) + ipc/uts/cgroup ns + pidns per program + seccomp filter"
+            + (f" + unprivileged uid {drop}+slot" if drop is not None else " + userns, no capabilities")
         ),
     )
 

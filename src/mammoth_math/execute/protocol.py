@@ -1,4 +1,4 @@
-"""The zygote's wire format (length-prefixed JSON frames) and how a finished job becomes an Execution."""
+"""The server's wire format (length-prefixed JSON frames) and how a finished job becomes an Execution."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def assemble(
     seconds: float,
     cpu_limit: int,
 ) -> dict[str, Any]:
-    """The Execution (as a dict) for one finished job, from what the zygote saw of it."""
+    """The Execution (as a dict) for one finished job, from what the server saw of it."""
     out = stdout.decode("utf-8", "replace")
     err = stderr.decode("utf-8", "replace")
     try:

@@ -1,7 +1,7 @@
-"""The caller's side: `Sandbox.run(programs)` sends programs to a zygote process and waits for results.
+"""The caller's side: `Sandbox.run(programs)` sends programs to a server process and waits for results.
 
-One zygote per Sandbox, started lazily on the first `run` (so constructing one is free) and restarted
-if it dies. `run` is thread-safe: calls from several threads share the zygote's workers.
+One server per Sandbox, started lazily on the first `run` (so constructing one is free) and restarted
+if it dies. `run` is thread-safe: calls from several threads share the server's workers.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class SandboxConfig:
     max_processes: int = 64  # RLIMIT_NPROC for the unprivileged uid
     max_open_files: int = 256  # RLIMIT_NOFILE
     tmp_mb: int = 256  # size of the private /tmp that holds the working directories
-    startup_timeout: float = 180.0  # seconds for the zygote to start, and for each template to warm up
+    startup_timeout: float = 180.0  # seconds for the server to start, and for each template to warm up
     # opt-in: a worker process runs up to this many programs (0: a fresh process per program); faster
     # for sympy-heavy batches, but a program can leave state behind for the next ones (execute/worker.py)
     reuse_workers: int = 0
@@ -45,20 +45,33 @@ class SandboxConfig:
             raise ValueError(f"SandboxConfig.reuse_workers must be >= 0, got {self.reuse_workers!r}")
 
 
+def _server_path() -> str:
+    """The server's PYTHONPATH: where mammoth_math lives and what the user put on PYTHONPATH.
+
+    Not our sys.path: every directory on the server's path is bound into the root programs see, and
+    ours may hold the working directory, a script's folder or a test tree.
+    """
+    import mammoth_math
+
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(mammoth_math.__file__)))
+    user = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return os.pathsep.join(dict.fromkeys([package_parent, *user]))
+
+
 def _refused(error: str) -> Execution:
     return Execution(status=ExecStatus.REFUSED, error=error)
 
 
 class _Server:
-    """One zygote process and the thread that reads its results."""
+    """One server process and the thread that reads its results."""
 
     def __init__(self, cfg: SandboxConfig) -> None:
         payload = {**asdict(cfg), "parent_pid": os.getpid()}
-        # a scrubbed environment: the zygote (and so every program) inherits nothing of ours
+        # a scrubbed environment: the server (and so every program) inherits nothing of ours
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
-        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
+        env["PYTHONPATH"] = _server_path()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mammoth_math.execute.zygote", json.dumps(payload)],
+            [sys.executable, "-m", "mammoth_math.execute.server", json.dumps(payload)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -132,7 +145,7 @@ class _Server:
     def close(self) -> None:
         try:
             if self.proc.stdin is not None:
-                self.proc.stdin.close()  # EOF: the zygote kills what runs and exits
+                self.proc.stdin.close()  # EOF: the server kills what runs and exits
         except OSError:
             pass
         try:
@@ -163,7 +176,7 @@ class Sandbox:
 
     @property
     def isolation(self) -> str:
-        """What isolation the zygote set up (starts it if needed); raises RuntimeError when refused."""
+        """What isolation the server set up (starts it if needed); raises RuntimeError when refused."""
         return self._ensure().ready.result(timeout=self.config.startup_timeout)
 
     def _ensure(self) -> _Server:

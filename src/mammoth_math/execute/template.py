@@ -1,12 +1,12 @@
 """A template: a warm process programs are cloned from, and the set-up each program gets.
 
 Why a separate process: fork() write-protects every page of the forking process, so each page the
-forking process writes afterwards faults (and is copied) again. The zygote's event loop (pipes, JSON,
+forking process writes afterwards faults (and is copied) again. The server's event loop (pipes, JSON,
 timeouts, clean-up) writes all over its heap, so forking from it made every program dearer; a
 template does nothing between clones but read one small message, so its heap stays clean, and it
 holds only what its programs import (warm.py). Each program is cloned with CLONE_PARENT, so it is the
-zygote's child: the zygote reaps it, watches it through a pidfd and kills it. The light template also
-clones the other templates on request, so they start from its small heap rather than the zygote's.
+server's child: the server reaps it, watches it through a pidfd and kills it. The light template also
+clones the other templates on request, so they start from its small heap rather than the server's.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ import gc
 import os
 import signal
 import socket
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from mammoth_math.execute import fastfork, isolation
 from mammoth_math.execute.child import RESULT_FD, fresh_stdio, run_program
+from mammoth_math.execute.process import Confinement, enter, program_env, take_program
+from mammoth_math.execute.seccomp import Installer
 
-# written by the zygote into the job's working directory, read and removed by the child
-CODE_FILE = ".program.py"
 CLONE_PARENT = 0x00008000
 _FDS = 3  # stdout, stderr, result pipe: write ends, passed with each request
 READY = b"ready"
@@ -33,31 +32,8 @@ WORKER = "W"
 TEMPLATE = "T"  # asked of the light template: clone another template (its name in place of workdir)
 
 
-class ProgramLimits:
-    """What each program may use (a plain class: see isolation.Isolation for why not a dataclass)."""
-
-    __slots__ = ("cpu_seconds", "file_bytes", "max_answer_chars", "memory_bytes", "nofile", "nproc")
-
-    def __init__(
-        self,
-        *,
-        memory_bytes: int,
-        cpu_seconds: int,
-        file_bytes: int,
-        nproc: int,
-        nofile: int,
-        max_answer_chars: int,
-    ) -> None:
-        self.memory_bytes = memory_bytes
-        self.cpu_seconds = cpu_seconds
-        self.file_bytes = file_bytes
-        self.nproc = nproc
-        self.nofile = nofile
-        self.max_answer_chars = max_answer_chars
-
-
 class TemplateGone(RuntimeError):
-    """The template process died: the zygote cannot start programs any more and must restart."""
+    """The template process died: the server cannot start programs any more and must restart."""
 
 
 def send_request(sock: socket.socket, kind: str, workdir: str, uid: int | None, fds: list[int]) -> None:
@@ -92,7 +68,13 @@ def read_reply(sock: socket.socket) -> int | str:
     return pid
 
 
-def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Callable[[], None]) -> None:
+def serve(
+    sock: socket.socket,
+    cfg: dict[str, Any],
+    iso: isolation.Isolation | None,
+    syscall_filter: Installer | None,
+    warm_up: Callable[[], None],
+) -> None:
     """Warm up, then the template's loop: one clone() per request, nothing else. Never returns."""
     isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
     try:
@@ -101,13 +83,16 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         pass  # a module that fails to import here fails in the program that imports it, with its error
     gc.collect()
     gc.freeze()  # the warm heap stays shared with every child instead of being touched by gc
-    limits = ProgramLimits(
+    conf = Confinement(
         memory_bytes=_vm_bytes() + int(cfg["memory_mb"]) * 2**20,
         cpu_seconds=int(float(cfg["timeout"])) + 1,
         file_bytes=int(cfg["max_file_mb"]) * 2**20,
         nproc=int(cfg["max_processes"]),
         nofile=int(cfg["max_open_files"]),
         max_answer_chars=int(cfg["max_output_bytes"]),
+        isolated=iso is not None,
+        program_proc=iso is not None and iso.program_proc,
+        syscall_filter=syscall_filter,
     )
     # done once here rather than in every program: the scrubbed environment (all but HOME and
     # TMPDIR), and fresh, empty stdio text layers (children's fds 0-2 are dup2'ed under them)
@@ -117,8 +102,11 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
     # the loop makes no cycles; collections would only walk (and write) young objects for nothing
     gc.disable()
     forker = fastfork.NamespaceForker()
-    # a PID namespace per program: when the program ends or is killed, everything it started dies
-    flags = CLONE_PARENT | (isolation.CLONE_NEWPID if isolated else 0)
+    # a PID namespace per program: when the program ends or is killed, everything it started dies;
+    # a mount namespace per program, to cover /proc with a procfs of that PID namespace
+    flags = CLONE_PARENT
+    if iso is not None:
+        flags |= isolation.CLONE_NEWPID | (isolation.CLONE_NEWNS if iso.program_proc else 0)
     sock.send(READY)
     while True:
         try:
@@ -126,7 +114,7 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         except OSError:
             os._exit(0)
         if not msg:
-            os._exit(0)  # the zygote closed its end
+            os._exit(0)  # the server closed its end
         kind, uid_text, workdir = msg.decode().split("\0", 2)
         uid = int(uid_text)
         try:
@@ -137,13 +125,11 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         if pid == 0:
             try:
                 if kind == TEMPLATE:
-                    _template(sock, fds[0], cfg, isolated, workdir)
+                    _template(sock, fds[0], cfg, iso, syscall_filter, workdir)
                 elif kind == WORKER:
-                    _worker(
-                        fds[0], workdir, None if uid < 0 else uid, limits, int(cfg.get("reuse_workers") or 0)
-                    )
+                    _worker(fds[0], workdir, None if uid < 0 else uid, conf, int(cfg.get("reuse_workers") or 0))
                 else:
-                    _program(fds, workdir, None if uid < 0 else uid, limits)
+                    _program(fds, workdir, None if uid < 0 else uid, conf)
             finally:
                 os._exit(126)
         for fd in fds:
@@ -151,26 +137,33 @@ def serve(sock: socket.socket, cfg: dict[str, Any], isolated: bool, warm_up: Cal
         sock.send(str(pid).encode())
 
 
-def _template(parent_sock: socket.socket, fd: int, cfg: dict[str, Any], isolated: bool, name: str) -> None:
+def _template(
+    parent_sock: socket.socket,
+    fd: int,
+    cfg: dict[str, Any],
+    iso: isolation.Isolation | None,
+    syscall_filter: Installer | None,
+    name: str,
+) -> None:
     from mammoth_math.execute.warm import WARM_UP
 
     parent_sock.detach()  # the light template's socket: closed with the rest below, not shut down
     os.closerange(3, fd)
     os.closerange(fd + 1, 1 << 16)
-    serve(socket.socket(fileno=fd), cfg, isolated, WARM_UP[name])
+    serve(socket.socket(fileno=fd), cfg, iso, syscall_filter, WARM_UP[name])
 
 
-def _program(fds: list[int], workdir: str, uid: int | None, limits: ProgramLimits) -> None:
+def _program(fds: list[int], workdir: str, uid: int | None, conf: Confinement) -> None:
     try:
-        code = take_program(fds, workdir)
-        _enter(uid, limits, limits.cpu_seconds, keep=RESULT_FD)
+        code = take_program(fds, workdir, RESULT_FD)
+        enter(uid, conf, conf.cpu_seconds, keep=RESULT_FD)
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc}\n".encode())
         os._exit(126)
-    run_program(code, limits.max_answer_chars)
+    run_program(code, conf.max_answer_chars)
 
 
-def _worker(control: int, workdir: str, uid: int | None, limits: ProgramLimits, reuse: int) -> None:
+def _worker(control: int, workdir: str, uid: int | None, conf: Confinement, reuse: int) -> None:
     from mammoth_math.execute import worker
 
     try:
@@ -180,80 +173,16 @@ def _worker(control: int, workdir: str, uid: int | None, limits: ProgramLimits, 
             os.dup2(null, fd)
         os.chdir(workdir)
         # the CPU limit is per program (worker.py lowers the soft limit before each one)
-        _enter(uid, limits, limits.cpu_seconds * (reuse + 1), keep=worker.CONTROL_FD)
+        enter(uid, conf, conf.cpu_seconds * (reuse + 1), keep=worker.CONTROL_FD)
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc}\n".encode())
         os._exit(126)
-    worker.serve(limits.cpu_seconds, limits.max_answer_chars)
-
-
-def _enter(uid: int | None, limits: ProgramLimits, cpu_hard: int, keep: int) -> None:
-    """Become a sandboxed process: own session, stdin closed, no fd above `keep`, limits, unprivileged
-    uid (the environment is already the programs': serve())."""
-    gc.enable()
-    os.setsid()
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
-    os.closerange(keep + 1, 1 << 16)
-    os.umask(0o077)
-    isolation.apply_limits(
-        memory_bytes=limits.memory_bytes,
-        cpu_seconds=limits.cpu_seconds,
-        cpu_hard=cpu_hard + 1,
-        file_bytes=limits.file_bytes,
-        nproc=limits.nproc,
-        nofile=limits.nofile,
-    )
-    if uid is not None:
-        isolation.drop_privileges(uid)
-    # after the uid change (which clears it): never outlive the zygote (our parent, by CLONE_PARENT)
-    isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
-    isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
-    sys.argv = ["<program>"]
-
-
-def take_program(fds: list[int], workdir: str) -> str:
-    """Take one program's stdout/stderr/result pipes and working directory; returns its code.
-
-    Used by a fresh program process and, per program, by a reusing worker.
-    """
-    for target, fd in zip((1, 2, RESULT_FD), fds, strict=True):
-        os.dup2(fd, target)
-        if fd != target:
-            os.close(fd)
-    os.chdir(workdir)
-    code = read_code(CODE_FILE)
-    # the template's environment is already the programs' (serve()): only these two differ per program
-    os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-    if "tempfile" in sys.modules:  # else the program's own import reads TMPDIR
-        sys.modules["tempfile"].tempdir = workdir
-    return code
-
-
-def read_code(path: str) -> str:
-    """Read and remove the program file (plain os calls: cheaper than open() in a fresh process)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    os.unlink(path)
-    return b"".join(chunks).decode("utf-8", "surrogatepass")
+    worker.serve(conf.cpu_seconds, conf.max_answer_chars)
 
 
 def _vm_bytes() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def program_env(workdir: str) -> dict[str, str]:
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": workdir,
-        "TMPDIR": workdir,
-        "LANG": "C.UTF-8",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-    }
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc in the root (root.py): a warm interpreter's usual size, generously
+        return 4 << 30

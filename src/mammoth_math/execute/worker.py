@@ -17,7 +17,7 @@ What reuse does NOT give back, and why it is opt-in: state hidden elsewhere (att
 or on submodules, caches, objects mutated in place) can reach the next program of the same worker,
 and the control socket (CONTROL_FD) is open in the program, which could forge "done" replies: a
 hostile program can tamper with the programs after it in its worker, never with the host.
-The zygote bounds that: a worker is retired after any program that does not end `ok` (error,
+The server bounds that: a worker is retired after any program that does not end `ok` (error,
 timeout, memory, output cap), after a program that leaves a thread running or lowers the worker's
 rlimits, and after N programs.
 The wall-clock timeout kills the whole worker (and its PID namespace), as it kills a program.
@@ -38,7 +38,7 @@ import threading
 from typing import Any
 
 from mammoth_math.execute.child import RESULT_FD, execute, fresh_stdio, report
-from mammoth_math.execute.template import take_program
+from mammoth_math.execute.process import take_program
 from mammoth_math.execute.warm import LIGHT_MODULES
 
 CONTROL_FD = RESULT_FD + 1
@@ -176,7 +176,7 @@ def _restore_settings(saved: dict[str, Any]) -> None:
 
 def _attach(fds: list[int], workdir: str, cpu_seconds: int) -> str:
     """Take this program's pipes and working directory; returns its code."""
-    code = take_program(fds, workdir)
+    code = take_program(fds, workdir, RESULT_FD)
     # the CPU limit counts from now: soft limit at what this worker used so far + one program's worth
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -223,7 +223,7 @@ def serve(cpu_seconds: int, max_answer_chars: int) -> None:
         except OSError:
             os._exit(0)
         if not msg:
-            os._exit(0)  # retired: the zygote closed its end
+            os._exit(0)  # retired: the server closed its end
         workdir = msg.decode().split("\0", 2)[2]
         try:
             code = _attach(fds, workdir, cpu_seconds)

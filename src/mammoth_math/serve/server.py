@@ -29,7 +29,7 @@ def serve(
 ) -> None:
     """Blocking: serve `model` on host:port until interrupted.
 
-    Each sandbox gets as many parallel programs as its queue has workers; both zygotes start before the
+    Each sandbox gets as many parallel programs as its queue has workers; both sandbox servers start before the
     first request so nobody pays their warm-up."""
     import uvicorn
 

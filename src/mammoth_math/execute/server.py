@@ -1,11 +1,12 @@
-"""The fork server: one per Sandbox, started as `python -m mammoth_math.execute.zygote CONFIG_JSON`.
+"""The sandbox server: one per Sandbox, started as `python -m mammoth_math.execute.server CONFIG_JSON`.
 
-It enters its isolation once (network + mount namespaces), then starts the light template process
+It enters its isolation once (network, mount, IPC, UTS and cgroup namespaces; pivot_root into the
+minimal root of root.py), builds the seccomp filter every program installs, then starts the light template process
 (template.py: the standard library's math modules imported and exercised, heap frozen for the
 garbage collector); the sympy and full templates are cloned from it when a program first needs them
 (warm.py). Every program is cloned from the smallest template that holds what it imports. The
-zygote serves requests framed on its stdin/stdout and does all the bookkeeping: each program is the
-zygote's child (CLONE_PARENT) and the init of a fresh PID namespace, so killing it (timeout, output
+server serves requests framed on its stdin/stdout and does all the bookkeeping: each program is the
+server's child (CLONE_PARENT) and the init of a fresh PID namespace, so killing it (timeout, output
 cap) or its normal end kills every process the program started, setsid'ed or not.
 """
 
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from mammoth_math.execute import isolation, template, warm
+from mammoth_math.execute import isolation, seccomp, template, warm
 
 
 def main() -> None:
@@ -33,9 +34,12 @@ def main() -> None:
     if os.getppid() != int(cfg["parent_pid"]):
         return
     iso = None
+    syscall_filter = None
     try:
+        # the filter first: off x86-64 it cannot be built, and nothing is set up for nothing
+        syscall_filter = seccomp.Installer(seccomp.build())
         iso = isolation.setup(int(cfg["tmp_mb"]))
-    except (isolation.IsolationError, OSError) as exc:
+    except (isolation.IsolationError, seccomp.FilterError, OSError) as exc:
         # only an explicit opt-in lets programs run without isolation
         if not cfg["unsafe_no_isolation"]:
             from mammoth_math.execute import protocol
@@ -43,19 +47,21 @@ def main() -> None:
             protocol.write_frame(out_fd, {"ready": False, "error": f"IsolationUnavailable: {exc}"})
             return
     # the light template now (its heap: the standard library only); the full one when first needed
-    sock, light_pid = _start_template(cfg, iso, (in_fd, out_fd), warm.warm_light)
-    zygote = None
+    sock, light_pid = _start_template(cfg, iso, syscall_filter, (in_fd, out_fd), warm.warm_light)
+    supervisor = None
     try:
         # imported only now: the templates carry none of the bookkeeping
         from mammoth_math.execute import controller, protocol
 
         desc = iso.description if iso else "UNSAFE: no namespaces, no uid drop (process group kill only)"
+        if iso is None:
+            desc += ", seccomp filter" if syscall_filter else ", no seccomp filter"
         protocol.write_frame(out_fd, {"ready": True, "isolation": desc})
-        zygote = controller.Zygote(cfg, iso, out_fd, {warm.LIGHT: sock})
-        zygote.serve(in_fd)
+        supervisor = controller.Supervisor(cfg, iso, out_fd, {warm.LIGHT: sock})
+        supervisor.serve(in_fd)
     finally:
         # a template holds nothing worth a clean exit, and one may still be warming up
-        for pid in [light_pid, *(zygote.template_pids if zygote else [])]:
+        for pid in [light_pid, *(supervisor.template_pids if supervisor else [])]:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
@@ -63,6 +69,7 @@ def main() -> None:
 def _start_template(
     cfg: dict[str, Any],
     iso: isolation.Isolation | None,
+    syscall_filter: seccomp.Installer | None,
     protocol_fds: tuple[int, int],
     warm_up: Callable[[], None],
 ) -> tuple[socket.socket, int]:
@@ -71,11 +78,11 @@ def _start_template(
     pid = os.fork()
     if pid == 0:
         try:
-            # nothing of the zygote's: its protocol pipes, our end of the socket
+            # nothing of the server's: its protocol pipes, our end of the socket
             for fd in protocol_fds:
                 os.close(fd)
             ours.close()
-            template.serve(theirs, cfg, iso is not None, warm_up)
+            template.serve(theirs, cfg, iso, syscall_filter, warm_up)
         finally:
             os._exit(1)
     theirs.close()
