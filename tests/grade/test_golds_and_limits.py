@@ -14,7 +14,7 @@ import pytest
 
 from mammoth_math.api import AnswerType, Problem
 from mammoth_math.benchmarks import load, names
-from mammoth_math.grade import equivalent, gold_acceptable, grade, judge_equal
+from mammoth_math.grade import equivalent, extract_answer, gold_acceptable, grade, judge_equal
 from mammoth_math.grade.judge import reformatted
 
 
@@ -45,6 +45,10 @@ def test_gold_acceptable_variants() -> None:
         ("x", "\\frac{" * 3000 + "1"),  # unbalanced braces
         ("\\sqrt{2}", "\\sqrt{" + "x+" * 5000 + "1}"),  # 10k characters
         ("2", "((((((((((((((((((((((((((1"),
+        ("x < 5", "x^{10^{10^{10}}} + x < 5"),  # a relation solved in the worker
+        ("x < 5", "-x > -" + "9" * 3000),
+        ("(1, 2)", "(a, b) = " * 400 + "(1, 3)"),  # labels nested without end
+        ("5", "Answer: " * 2000 + "6"),
     ],
 )
 def test_adversarial_input_is_bounded(gold: str, pred: str) -> None:
@@ -52,6 +56,18 @@ def test_adversarial_input_is_bounded(gold: str, pred: str) -> None:
     correct, reason = judge_equal(gold, pred, "latex", timeout=1.0)
     assert time.monotonic() - start < 8  # the 1 s bound plus a worker restart on a loaded machine
     assert correct is False and reason in ("mismatch", "undecided_timeout")
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["Answer: " * 5000 + "6", "$" * 20000, "\\begin{pmatrix}\n" * 5000, "the answer is\n" * 5000 + "7",
+     "A: 1\n" * 5000, "Final Answer: The " + "is " * 5000 + "5", "<|im_start|>" * 5000, "\\[" * 10000],
+)  # fmt: skip
+def test_adversarial_response_extraction_is_fast(response: str) -> None:
+    start = time.monotonic()
+    extract_answer(response, "latex")
+    extract_answer(response, "number", finish_reason="length")
+    assert time.monotonic() - start < 2  # linear work: milliseconds each on an idle core
 
 
 def test_threads_get_verdicts() -> None:

@@ -166,6 +166,48 @@ SYMBOLIC_HARD: list[Case] = [
     (r"\sqrt{11+6\sqrt{2}}+\sqrt{11-6\sqrt{2}}", "6.0001", "latex", False),
 ]
 
+# labelled before being run against the new code, as a held-out check (see docs/grade.md for the tally)
+PROBE: list[Case] = [
+    (r"x > -3", r"-3 < x", "latex", True),
+    (r"x > -3", r"x > 3", "latex", False),
+    (r"t \le 2", r"2 \ge t", "latex", True),
+    (r"-1 \le x \le 1", r"|x| \le 1", "latex", True),
+    (r"-1 \le x \le 1", r"|x| < 1", "latex", False),
+    (r"x \in (-\infty, 2]", r"x \leq 2", "latex", True),
+    (r"(-\infty, 0) \cup (0, \infty)", r"x \ne 0", "latex", True),
+    (r"(-\infty, 0) \cup (0, \infty)", r"x > 0", "latex", False),
+    (r"[3, \infty)", r"3 \le x", "latex", True),
+    (r"[3, \infty)", r"-x \le -3", "latex", True),
+    (r"[3, \infty)", r"-x \ge -3", "latex", False),
+    (r"\begin{pmatrix} 0 & 1 \\ -1 & 0 \end{pmatrix}", r"\begin{bmatrix}0&1\\-1&0\end{bmatrix}", "latex", True),
+    (r"\begin{pmatrix} 0 & 1 \\ -1 & 0 \end{pmatrix}", r"\begin{pmatrix} 0 & -1 \\ 1 & 0 \end{pmatrix}", "latex", False),
+    (r"\begin{pmatrix} 1 \\ 0 \\ 0 \end{pmatrix}", "(1,0,0)", "latex", True),
+    ("1234567", r"1,\!234,\!567", "latex", True),
+    ("1234567", "1,234,568", "latex", False),
+    ("3.14", "3,14", "number", True),
+    ("314", "3,14", "number", False),
+    ("0.25", "0,25", "number", True),
+    ("(2, 5)", "(a, b) = (2, 5)", "latex", True),
+    ("(2, 5)", "(a, b) = (5, 2)", "latex", False),
+    ("3:4", "AB:BC = 3:4", "latex", True),
+    ("3:4", "AB:BC = 4:3", "latex", False),
+    ("12", r"\text{Area} = 12", "latex", True),
+    ("12", "2x = 12", "latex", False),
+    ("(1,1), (2,4)", r"(1,1) \text{ and } (2,4)", "latex", True),
+    ("(1,1), (2,4)", "(1,1)", "latex", False),
+    ("-1, 2", r"\{-1; 2\}", "latex", True),
+    (r"\{(1,2),(2,1)\}", "(2,1), (1,2)", "latex", True),
+    (r"\{(1,2),(2,1)\}", "(1,2), (1,2)", "latex", False),
+    (r"\sqrt{6+2\sqrt5}", r"1+\sqrt5", "latex", True),
+    (r"\sqrt{6+2\sqrt5}", r"\sqrt5-1", "latex", False),
+    (r"\sqrt{2+\sqrt3}", r"\frac{\sqrt6+\sqrt2}{2}", "latex", True),
+    (r"x \ge 5", "5", "latex", False),
+    ("5", r"x \ge 5", "latex", False),
+    (r"y > 2", r"y \geq 2", "latex", False),
+    ("2 < x < 7", "(2,7)", "latex", True),
+    ("2 < x < 7", "(2,7]", "latex", False),
+]  # fmt: skip
+
 TABLES: dict[str, list[Case]] = {
     "relations": RELATIONS,
     "matrices_prose": MATRICES,
@@ -173,6 +215,7 @@ TABLES: dict[str, list[Case]] = {
     "labelled": LABELLED,
     "sets_of_tuples": SETS_OF_TUPLES,
     "symbolic_hard": SYMBOLIC_HARD,
+    "probe_14": PROBE,
 }
 
 

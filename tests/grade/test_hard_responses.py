@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.grade import extract_answer, grade
+from mammoth_math.grade import equivalent, extract_answer, grade
 
 Row = tuple[str, str, str, bool]
 
@@ -149,6 +149,35 @@ HEDGE_RESPONSES: list[Row] = [
     ("21", "Let's think. 12 + 8 = 20.\nA: 20", "number", False),
 ]
 
+# labelled before being run against the new code, as a held-out check (see docs/grade.md for the tally)
+PROBE: list[Row] = [
+    ("(2,7)", "Combining, the solution is $2 < x < 7$.", "latex", True),
+    (r"\begin{pmatrix} 3 \\ -2 \end{pmatrix}", r"Hence $\mathbf{v} = \begin{pmatrix} 3 \\ -2 \end{pmatrix}.$", "latex", True),
+    (r"\begin{pmatrix} 3 \\ -2 \end{pmatrix}", r"Hence $\mathbf{v} = \begin{pmatrix} -2 \\ 3 \end{pmatrix}.$", "latex", False),
+    ("-2", r"Hence $\mathbf{v} = \begin{pmatrix} 3 \\ -2 \end{pmatrix}.$", "latex", False),
+    (r"12\sqrt{3}", r"So the area is $12\sqrt{3}$.", "latex", True),
+    ("7", "Then $a+b = 7$.", "latex", True),
+    ("8", "We get $x = 2$, so $y = 8$.", "latex", True),
+    ("42", "Final Answer: The number of students is 42. I hope it is correct.", "number", True),
+    ("42", "Final Answer: The number of students is 43. I hope it is correct.", "number", False),
+    ("5", "The answer is\n$$5$$", "number", True),
+    ("5", "**Answer:**\n\\[\n\\boxed{5}\n\\]", "latex", True),
+    ("18", "Janet makes 9 * 2 = 18 dollars.\nA: 18", "number", True),
+    ("18", "A: Janet sells 16 - 3 - 4 = 9 eggs.\nShe makes 9 * 2 = 18 dollars.", "number", True),
+    ("3", "The answer is 3.<|im_end|>\n<|im_start|>assistant\nThe answer is 4.", "number", True),
+    ("4", "The answer is 3.<|im_end|>\n<|im_start|>assistant\nThe answer is 4.", "number", False),
+    ("10", "The question says either apples or pears.\nShe has 4 + 6 = 10 fruits.", "number", True),
+    ("10", "She has either 10 or 11 fruits.", "number", False),
+    ("10", "So she has 10 fruits either way.", "number", True),
+    ("1, 3", "The roots are $\\boxed{1}$ and, checking again, $\\boxed{3}$.", "latex", True),
+    ("3", "The roots are $\\boxed{1}$ and $\\boxed{3}$.", "latex", False),
+    ("2", "x = 2. But wait, the question asks for y, and $y = \\boxed{4}$", "latex", False),
+    (r"x \le 3", "Solving: x <= 3.", "latex", True),
+    (r"x \le 3", "Solving: x < 3.", "latex", False),
+    (r"\frac{1}{2}", r"Final Answer: The probability that both are red is $\frac{1}{2}$.", "latex", True),
+    ("2", r"Final Answer: The probability that both are red is $\frac{1}{2}$.", "latex", False),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -159,6 +188,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "multi_answer": MULTI_ANSWER_RESPONSES,
     "template_leak": TEMPLATE_LEAK_RESPONSES,
     "hedge": HEDGE_RESPONSES,
+    "probe_14": PROBE,
 }
 
 
@@ -184,11 +214,15 @@ TRUNCATED: list[tuple[str, str | None, str | None]] = [
     ("Thus $\\boxed{5}$. Let me double-check: after 11", "length", "5"),
     ("So the answer is 11", "length", None),
     ("So the answer is 11", None, "11"),
+    ("Thus the total is 12. Next we compute 3 + 4 = 7, and after 1", "length", None),
+    ("So she pays $15 in total.", "length", "15"),
 ]
 
 
 @pytest.mark.parametrize(("response", "finish", "expected"), TRUNCATED)
 def test_truncated_number(response: str, finish: str | None, expected: str | None) -> None:
-    assert extract_answer(response, "number", finish_reason=finish).answer == expected
+    got = extract_answer(response, "number", finish_reason=finish).answer
+    assert (got is None) == (expected is None), got
+    assert expected is None or equivalent(expected, got, "number")
     j = grade(_problem("11", "number"), response, finish_reason=finish)
     assert j.correct is (expected == "11")

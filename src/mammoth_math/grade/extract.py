@@ -122,7 +122,9 @@ def _marked(response: str, at: AnswerType) -> Extraction | None:
     if at is not AnswerType.CHOICE:  # "A: ..." would read as option A
         markers.append(("a_line", _A_LINE))
     for method, pattern in markers:
-        for m in pattern.finditer(response):
+        # the last few markers decide (the contradiction check reads the last two): bounded work on
+        # a response that repeats "Answer:" thousands of times
+        for m in list(pattern.finditer(response))[-8:]:
             statement = _trim_statement(statement_at(response, m.end()))
             if method != "a_line" or _short(statement):
                 found.append((m.start(), method, statement))
