@@ -129,7 +129,9 @@ def build(tmp_size_mb: int, paths: list[str]) -> bool:
             os.mkdir(os.path.join(root, name), 0o755)
         flags = isolation.MS_NOSUID | isolation.MS_NODEV
         isolation.mount("tmpfs", root + "/tmp", "tmpfs", flags, f"mode=0755,size={tmp_size_mb}m")
-        isolation.mount("tmpfs", root + "/dev", "tmpfs", isolation.MS_NOSUID | isolation.MS_NOEXEC, "mode=0755,size=64k")
+        isolation.mount(
+            "tmpfs", root + "/dev", "tmpfs", isolation.MS_NOSUID | isolation.MS_NOEXEC, "mode=0755,size=64k"
+        )
         for path, fd in layout.devices.items():
             _bind(fd, root, path)
         for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0")):
@@ -188,6 +190,10 @@ def _remount_readonly(binds: list[str], devices: list[str]) -> None:
         isolation.mount(None, path, None, flags)
     # submounts a recursive bind brought along (a separate /usr/lib filesystem ...); /proc tells
     for point in isolation.mount_points():
-        if point in ("/tmp", "/proc") or point.startswith("/proc/") or os.statvfs(point).f_flag & os.ST_RDONLY:
+        if (
+            point in ("/tmp", "/proc")
+            or point.startswith("/proc/")
+            or os.statvfs(point).f_flag & os.ST_RDONLY
+        ):
             continue
         isolation.mount(None, point, None, ro | isolation.MS_BIND | isolation.kept_flags(point))

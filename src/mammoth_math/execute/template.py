@@ -127,7 +127,9 @@ def serve(
                 if kind == TEMPLATE:
                     _template(sock, fds[0], cfg, iso, syscall_filter, workdir)
                 elif kind == WORKER:
-                    _worker(fds[0], workdir, None if uid < 0 else uid, conf, int(cfg.get("reuse_workers") or 0))
+                    _worker(
+                        fds[0], workdir, None if uid < 0 else uid, conf, int(cfg.get("reuse_workers") or 0)
+                    )
                 else:
                     _program(fds, workdir, None if uid < 0 else uid, conf)
             finally:
