@@ -13,6 +13,7 @@ from mammoth_math.train.data import (
     read_examples,
 )
 from mammoth_math.train.manifest import MANIFEST_NAME, read_manifest
+from mammoth_math.train.models import base_gguf
 from mammoth_math.train.recipe import TrainResult, train
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "TrainConfig",
     "TrainDataError",
     "TrainResult",
+    "base_gguf",
     "encode_examples",
     "format_prompt",
     "load_config",

@@ -79,6 +79,20 @@ def smollm2_gguf() -> Path:
     return path
 
 
+def base_gguf(model: str, tokenizer: str | None) -> Path | None:
+    """The GGUF a run with these `model` / `tokenizer` settings took its tokenizer from, None when it was
+    an HF tokenizer (the GGUF exporter copies the vocabulary from here)."""
+    spec = tokenizer
+    if spec is None:
+        prefix, _, rest = model.partition(":")
+        spec = (rest or "smollm2") if prefix == "tiny-qwen2" else model
+    if spec == "smollm2":
+        return smollm2_gguf()
+    if spec.startswith("gguf:"):
+        return Path(spec[5:])
+    return None
+
+
 def load_tokenizer(spec: str) -> Any:
     """A tokenizer from "smollm2", "gguf:FILE" or an HF dir / hub id."""
     from transformers import AutoTokenizer

@@ -1,0 +1,31 @@
+"""`mammoth-math export gguf --model DIR --output FILE.gguf [--type f16|q8_0|f32]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    g = sub.add_parser("gguf", help="merged weights + the base model's tokenizer -> one GGUF file")
+    g.add_argument("--model", required=True, help="a model directory written by `mammoth-math train`")
+    g.add_argument("--output", required=True, help="the .gguf file to write")
+    g.add_argument("--type", default="f16", choices=("f16", "q8_0", "f32"), help="weight type (default f16)")
+    g.add_argument(
+        "--tokenizer-gguf",
+        default=None,
+        help="GGUF of the base model to copy the tokenizer from (default: the one training read)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from mammoth_math.cli.common import fail
+    from mammoth_math.export import ExportError, export_gguf
+
+    try:
+        info = export_gguf(args.model, args.output, type=args.type, tokenizer_gguf=args.tokenizer_gguf)
+    except (ExportError, FileNotFoundError) as e:
+        return fail(str(e))
+    print(json.dumps(info))
+    return 0
