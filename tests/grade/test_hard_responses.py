@@ -178,6 +178,32 @@ PROBE: list[Row] = [
     ("2", r"Final Answer: The probability that both are red is $\frac{1}{2}$.", "latex", False),
 ]  # fmt: skip
 
+# the second batch (see test_hard_equivalence.PROBE_2)
+PROBE_2: list[Row] = [
+    ("9", "Answer:\n\n$$\n\\boxed{9}\n$$", "latex", True),
+    ("9", "The final answer is:\n\n$$\n9\n$$", "latex", True),
+    ("9", "**Final Answer**\n\n\\[\n\\boxed{9}\n\\]", "latex", True),
+    ("9", "Final Answer\n$$9$$", "latex", True),
+    ("9", "Final Answer\n$$9$$", "number", True),
+    ("120", "Final Answer: The final answer is that the volume is 120.", "latex", True),
+    ("-3", "Final Answer: The sum of all solutions is $-3$.", "latex", True),
+    ("24", "Final Answer: There are 24 ways.", "number", True),
+    ("120", "So $\\boxed{\\text{The volume is } 120}$.", "latex", True),
+    ("5", "The answer is 5.<eos>Next: the answer is 6.", "number", True),
+    ("5", "The answer is 5.\n### Instruction:\nSolve 2+2. The answer is 4.", "number", True),
+    ("5", "The answer is 5.\nUser: and 2+2? Assistant: The answer is 4.", "number", True),
+    ("5", "Thus, the answer is 5 (or 6 if we include zero).", "number", False),
+    ("20", "A: $20", "number", True),
+    ("20", "A: 20 dollars", "number", True),
+    ("1, 2", "So $\\boxed{x=1}$.\n\nAlso $\\boxed{x=2}$.", "latex", True),
+    ("(1,2), (2,1)", "The solutions are $\\boxed{(1,2)}, \\boxed{(2,1)}$.", "latex", True),
+    (r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}", "Thus\n$$\\mathbf{A} = \\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}$$", "latex", True),
+    ("x > 2", "Therefore $x > 2$.", "latex", True),
+    ("x > 2", "Therefore $x \\geq 2$.", "latex", False),
+    ("[2, \\infty)", "So the domain is $x \\geq 2$.", "latex", True),
+    ("(-1, 1)", "The solution set is $\\{x \\mid -1 < x < 1\\}$.", "latex", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -189,6 +215,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "template_leak": TEMPLATE_LEAK_RESPONSES,
     "hedge": HEDGE_RESPONSES,
     "probe_14": PROBE,
+    "probe_14b": PROBE_2,
 }
 
 

@@ -20,7 +20,7 @@ from mammoth_math.grade.normalize import MAX_ANSWER_CHARS, clean, split_quantity
 from mammoth_math.grade.numbers import Num, numbers_equal, parse_number
 from mammoth_math.grade.relations import has_relation, set_spec, strip_label, top_level_equals
 from mammoth_math.grade.rewrite import canonical
-from mammoth_math.grade.structure import Shape, shape_of
+from mammoth_math.grade.structure import Shape, shape_of, split_top
 from mammoth_math.grade.worker import TIMEOUT, symbolic_call
 
 EQUAL, MISMATCH, UNDECIDED = "equal", "mismatch", "undecided_timeout"
@@ -109,7 +109,28 @@ def _math(g: str, p: str, timeout: float) -> str:
         return EQUAL if based else MISMATCH
     if has_relation(g) or has_relation(p):
         return _relations(g, p, timeout)
+    gr, pr = split_top(g, ":"), split_top(p, ":")
+    if max(len(gr), len(pr)) > 2:  # 1:2:3 (sympy would read nested division: 1:2:3 "=" 1:3:2)
+        return _ratio(gr, pr, timeout)
     return _shapes(gq.core, pq.core, timeout)
+
+
+def _ratio(gr: list[str], pr: list[str], timeout: float) -> str:
+    """Ratios of three or more terms: proportional when every term is a non-zero number (2:4:6 = 1:2:3),
+    else term by term."""
+    if len(gr) != len(pr):
+        return MISMATCH
+    gv, pv = _nonzero_values(gr), _nonzero_values(pr)
+    if gv is not None and pv is not None:
+        scale = pv[0] / gv[0]
+        return EQUAL if all(b == a * scale for a, b in zip(gv, pv, strict=True)) else MISMATCH
+    return _in_order(gr, pr, timeout)
+
+
+def _nonzero_values(terms: list[str]) -> list[Fraction] | None:
+    nums = [parse_number(t) for t in terms]
+    values = [n.value for n in nums if n is not None and n.value != 0]
+    return values if len(values) == len(terms) else None
 
 
 def _without_label(g: str, p: str) -> tuple[str, str] | None:

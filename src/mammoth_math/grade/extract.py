@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from mammoth_math.api import AnswerType
 from mammoth_math.common.latex import boxed_contents, matching_brace
 from mammoth_math.grade.choice import letter_of, match_option
-from mammoth_math.grade.normalize import clean, squash
+from mammoth_math.grade.normalize import clean, squash, unwrap_commands
 from mammoth_math.grade.statement import (
     cut_leak,
     final_sentence,
@@ -241,8 +241,9 @@ def extract_answer(
             and (text.rstrip().endswith(marked.answer.rstrip()))
         ):
             return Extraction(None, "truncated")
-        if marked.method == "boxed":
-            return marked
+        if marked.method == "boxed":  # \boxed{\text{The volume is } 120}: the phrase rule on its words
+            phrase = phrase_answer(unwrap_commands(marked.answer), at is not AnswerType.TEXT)
+            return marked if phrase == unwrap_commands(marked.answer) else Extraction(phrase, "boxed")
         return Extraction(phrase_answer(marked.answer, at is not AnswerType.TEXT), marked.method)
     if _hedged_final(text):
         return Extraction(None, "hedged")

@@ -19,7 +19,11 @@ _REALS = re.compile(
     r"^(?:\\mathbb\s*\{?\s*R\s*\}?|ℝ|\(?\s*all\s+real\s+numbers\s*\)?|\\text\s*\{\s*all real numbers\s*\})$",
     re.I,
 )
-_MEMBER = re.compile(r"^[a-zA-Z]\s*(?:\\in|∈)\s*(?=\S)")
+_MEMBER = re.compile(
+    r"^(?:[a-zA-Z](?:_\{?\w+\}?)?(?:\s*\(\s*[a-zA-Z]\s*\))?|\(\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])+\s*\))\s*(?:\\in|∈)\s*(?=\S)"
+)  # x \in, f(x) \in, (x, y) \in
+# set-builder notation: \{x \mid x > 0\} / \{x | x > 0\} / \{x : x > 0\} states the relation x > 0
+_BUILDER = re.compile(r"^\\\{\s*[a-zA-Z]\s*(?:\\mid|\||:)\s*(.+?)\s*\\\}$")
 _SIDE = r"[^<>=!,;]+?"
 # the variable of a one-variable relation: x, a_1, \\theta, or f(x) (then the relation states a range)
 _VAR = r"(?:[a-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|phi|omega|sigma|tau|rho))(?:_\{?\w+\}?)?(?:\s*\(\s*[a-zA-Z]\s*\))?"
@@ -139,6 +143,9 @@ def canonical(text: str) -> str:
     t = _PLUS_INF.sub(r"\\infty", t)
     if _REALS.match(t):
         return "(-\\infty, \\infty)"
+    builder = _BUILDER.match(t)
+    if builder:
+        t = builder.group(1)
     t = _MEMBER.sub("", t)
     compound = _compound(t)
     if compound != t:

@@ -22,7 +22,9 @@ MAX_STATEMENT = 2000  # characters read after a marker (a display or a matrix, n
 
 _LEAK = re.compile(
     r"<\|(?:im_start|im_end|endoftext|end_of_text|eot_id|eom_id|end|user|assistant|start_header_id)\|>"
-    r"|</s>|<end_of_turn>|<start_of_turn>|<\|begin_of_text\|>"
+    r"|</s>|<eos>|<end_of_turn>|<start_of_turn>|<\|begin_of_text\|>|<[|｜]end▁of▁sentence[|｜]>"
+    # a run-on into the next turn of a plain-text template (Alpaca's "### Instruction:", "User:")
+    r"|\n[ \t]*#{2,}[ \t]*(?:Instruction|Input|Response)[ \t]*:|\n[ \t]*(?:Human|User|USER)[ \t]*:"
 )
 _DISPLAYS = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"))
 _BEGIN = re.compile(r"\\begin\{([a-zA-Z*]+)\}")

@@ -68,6 +68,20 @@ def to_sympy(text: str) -> Any:
     return latex2sympy(text)
 
 
+def _real_roots(e: Any) -> Any:
+    """Odd roots of negative numbers as the real root (sqrt[3]{-8} = -2, as competition answers mean),
+    not sympy's principal complex one."""
+    if not isinstance(e, sympy.Basic):
+        return e
+
+    def odd_root(x: Any) -> bool:
+        return bool(
+            x.is_Pow and x.exp.is_Rational and x.exp.q % 2 == 1 and x.exp.q > 1 and x.base.is_negative
+        )
+
+    return e.replace(odd_root, lambda x: (-1) ** x.exp.p * (-x.base) ** x.exp)
+
+
 def _is_eq(e: Any) -> bool:
     return isinstance(e, sympy.Equality)
 
@@ -102,6 +116,7 @@ def expressions_equal(g: Any, p: Any) -> bool:
         return True
     free = sorted(diff.free_symbols, key=str)
     if not free:
+        g, p = _real_roots(g), _real_roots(p)
         # numerics first, at 40 digits: simplify can run for seconds on nested radicals
         # (sqrt(11+6*sqrt(2)) + sqrt(11-6*sqrt(2))) while evalf decides them at once; relative 1e-30
         # still tells 1/2004! from 1/2006!. simplify only when a side has no numeric value.
@@ -189,7 +204,7 @@ def op_value(text: str) -> str | None:
         return None
     if not isinstance(e, sympy.Expr) or e.free_symbols:
         return None
-    e = e.doit()
+    e = _real_roots(e.doit())
     if e.is_Rational:
         return f"{e.p}/{e.q}"
     v = sympy.N(e, 45)
