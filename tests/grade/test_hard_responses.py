@@ -111,6 +111,10 @@ PHRASE_RESPONSES: list[Row] = [
     ("15", "Answer: Tom has 15 apples.", "number", True),
     ("15", "Answer: Tom has 16 apples.", "number", False),
     ("Paris", "Final Answer: The capital is Paris.", "text", True),
+    (r"\text{June 20}", "Answer: June 20", "latex", True),  # a name holding a number stays whole
+    (r"\text{June 20}", r"So the answer is $\boxed{\text{June 20}}$.", "latex", True),
+    (r"\text{June 20}", r"So the answer is $\boxed{\text{June 21}}$.", "latex", False),
+    ("120", r"So $\boxed{\text{The volume is } 121}$.", "latex", False),
 ]
 
 LABELLED_RESPONSES: list[Row] = [

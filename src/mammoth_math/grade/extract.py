@@ -242,7 +242,7 @@ def extract_answer(
         ):
             return Extraction(None, "truncated")
         if marked.method == "boxed":  # \boxed{\text{The volume is } 120}: the phrase rule on its words
-            phrase = phrase_answer(unwrap_commands(marked.answer), at is not AnswerType.TEXT)
+            phrase = phrase_answer(unwrap_commands(marked.answer), math_answer=False)
             return marked if phrase == unwrap_commands(marked.answer) else Extraction(phrase, "boxed")
         return Extraction(phrase_answer(marked.answer, at is not AnswerType.TEXT), marked.method)
     if _hedged_final(text):

@@ -99,7 +99,8 @@ def phrase_answer(statement: str, math_answer: bool) -> str:
         numbers = list(_NUMBERISH.finditer(_outside_math(statement)))
         if len(segments) + len(numbers) == 1:
             first = segments[0] if segments else _NUMBERISH.search(statement)
-            if first:
+            # a clause before it ("Tom has 15 apples"), not a name that holds a number ("June 20")
+            if first and len(statement[: first.start()].split()) >= 2:
                 return statement[first.start() :].strip()
     return statement
 
