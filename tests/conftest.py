@@ -45,3 +45,25 @@ def tiny_llama_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     transformers.LlamaForCausalLM(config).save_pretrained(out)
     tok.save_pretrained(out)
     return out
+
+
+# every namespace quota set to 0 inside a user namespace of our own: each unshare() the sandbox tries
+# then fails as it would on a host without namespace support
+_NO_NAMESPACES = (
+    "for f in user mnt net pid ipc uts cgroup; do echo 0 > /proc/sys/user/max_${f}_namespaces; done; "
+    'exec "$@"'
+)
+
+
+@pytest.fixture(scope="session")
+def without_namespaces() -> list[str]:
+    """A command prefix that runs argv where namespaces cannot be created (skips where it cannot)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        pytest.skip("util-linux unshare not installed")
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("cannot create a user namespace to take namespaces away in")
+    return ["unshare", "--user", "--map-root-user", "sh", "-c", _NO_NAMESPACES, "sh"]

@@ -12,7 +12,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mammoth_math.api.protocols import Backend, Executor, Prompt
+    from mammoth_math.api.protocols import (
+        Backend,
+        Executor,
+        Prompt,
+        SandboxUnavailable,
+        executor_unavailable,
+    )
     from mammoth_math.api.records import (
         AnswerType,
         Completion,
@@ -47,8 +53,10 @@ __all__ = [
     "RegistryError",
     "SampleResult",
     "SamplingParams",
+    "SandboxUnavailable",
     "SolveResult",
     "TrainingExample",
+    "executor_unavailable",
     "from_dict",
     "to_dict",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from mammoth_math.api.records import Execution, Generation, Message, SamplingParams
+from mammoth_math.api.records import ExecStatus, Execution, Generation, Message, SamplingParams
 
 # plain text, or chat messages rendered by the model's template
 Prompt = str | Sequence[Message]
@@ -31,3 +31,22 @@ class Executor(Protocol):
     def run(self, programs: Sequence[str]) -> list[Execution]:
         """One Execution per program, in order. Never raises for a bad program."""
         ...
+
+
+class SandboxUnavailable(RuntimeError):
+    """The executor cannot run programs at all (no namespaces, a server that cannot start).
+
+    A strategy that runs programs stops with this rather than answer by another path: a `hybrid` run
+    whose programs were all refused would otherwise report a CoT score under the hybrid name.
+    """
+
+
+# how an Executor says, per program, that it could not run it for reasons of its own (the sandbox's
+# refusal and lost-server errors), as opposed to an empty program or a program that failed
+UNAVAILABLE_ERRORS = ("IsolationUnavailable", "SandboxUnavailable", "SandboxDied")
+
+
+def executor_unavailable(execution: Execution) -> bool:
+    return execution.status in (ExecStatus.REFUSED, ExecStatus.KILLED) and (execution.error or "").startswith(
+        UNAVAILABLE_ERRORS
+    )

@@ -26,6 +26,15 @@ def add_model_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_unsafe_no_isolation(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--unsafe-no-isolation",
+        action="store_true",
+        help="where the sandbox cannot isolate (no namespaces), run programs anyway, as you, with "
+        "rlimits only; without it such a run stops with an error. Never for untrusted models",
+    )
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mammoth_math.cli.common import add_data_dir, add_model_option
+from mammoth_math.cli.common import add_data_dir, add_model_option, add_unsafe_no_isolation
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="generation cache (default $MAMMOTH_CACHE_DIR or ~/.cache/mammoth-math)",
     )
     parser.add_argument("--no-progress", action="store_true")
+    add_unsafe_no_isolation(parser)
     add_model_option(parser)
     add_data_dir(parser)
 
@@ -104,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 exec_timeout=args.exec_timeout,
                 exec_reuse=args.exec_reuse,
+                unsafe_no_isolation=args.unsafe_no_isolation,
                 backend_options=parse_options(args.model_option),
             )
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in args.model)[-60:]

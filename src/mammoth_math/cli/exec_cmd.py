@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from mammoth_math.api.records import ExecStatus, to_dict
-from mammoth_math.cli.common import fail
+from mammoth_math.cli.common import add_unsafe_no_isolation, fail
 
 _CHUNK = 1024
 
@@ -35,11 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "program may leave module state behind for the next ones in its worker; 0 = fresh process each)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    parser.add_argument(
-        "--unsafe-no-isolation",
-        action="store_true",
-        help="if namespaces are unavailable, run anyway without network/file/uid isolation",
-    )
+    add_unsafe_no_isolation(parser)
 
 
 def _parse(lines: list[str], source: str) -> list[tuple[Any, str | None, str | None]]:

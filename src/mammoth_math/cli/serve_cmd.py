@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from mammoth_math.cli.common import add_unsafe_no_isolation
 from mammoth_math.serve.config import ServeConfig
 
 
@@ -29,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
+    add_unsafe_no_isolation(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,5 +55,18 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         return fail(f"--port {args.port}: not a TCP port")
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    serve(args.model, args.host, args.port, config, log_level=args.log_level, exec_timeout=args.exec_timeout)
+    from mammoth_math.api import SandboxUnavailable
+
+    try:
+        serve(
+            args.model,
+            args.host,
+            args.port,
+            config,
+            log_level=args.log_level,
+            exec_timeout=args.exec_timeout,
+            unsafe_no_isolation=args.unsafe_no_isolation,
+        )
+    except SandboxUnavailable as e:
+        return fail(str(e))
     return 0

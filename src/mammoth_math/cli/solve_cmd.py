@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mammoth_math.api import AnswerType, SamplingParams
-from mammoth_math.cli.common import add_model_option
+from mammoth_math.api import AnswerType, SamplingParams, SandboxUnavailable
+from mammoth_math.cli.common import add_model_option, add_unsafe_no_isolation
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=5.0, help="sandbox time limit per program, seconds")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the HTTP API's shape)")
     add_model_option(parser)
+    add_unsafe_no_isolation(parser)
     parser.add_argument("--no-stream", action="store_true", help="do not stream tokens to the terminal")
 
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from mammoth_math.cli.common import fail, print_json
     from mammoth_math.execute import Sandbox, SandboxConfig
     from mammoth_math.generate import GenerateError, load_backend
-    from mammoth_math.solve import STRATEGIES, Solver, describe, public_dict
+    from mammoth_math.solve import STRATEGIES, Solver, describe, public_dict, require_executor
 
     if args.mode not in STRATEGIES:
         return fail(f"unknown strategy {args.mode!r}; known: {', '.join(STRATEGIES.names())}")
@@ -54,14 +55,24 @@ def run(args: argparse.Namespace) -> int:
     stream = sys.stdout.isatty() and not args.json and not args.no_stream
     from mammoth_math.evaluate import EvalError, parse_options
 
+    sandbox = Sandbox(
+        SandboxConfig(timeout=args.timeout, workers=1, unsafe_no_isolation=args.unsafe_no_isolation)
+    )
+    try:
+        require_executor(sandbox, [args.mode])  # before the model loads: no silent CoT answer
+    except SandboxUnavailable as e:
+        sandbox.close()
+        return fail(str(e))
     try:
         backend = load_backend(args.model, **parse_options(args.model_option))
     except EvalError as e:
+        sandbox.close()
         return fail(str(e))
     except (GenerateError, RegistryError, ValueError, FileNotFoundError, TypeError) as e:
+        sandbox.close()
         return fail(f"--model {args.model}: {e}")
     try:
-        with Sandbox(SandboxConfig(timeout=args.timeout, workers=1)) as sandbox:
+        with sandbox:
             solver = Solver(
                 backend,
                 sandbox,
@@ -72,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             )
             on_token = (lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream else None
             result = solver.solve(question, answer_type, tuple(args.choice), on_token=on_token)
-    except (RegistryError, ValueError) as e:
+    except (RegistryError, ValueError, SandboxUnavailable) as e:
         return fail(str(e))
     finally:
         backend.close()

@@ -21,6 +21,7 @@ from mammoth_math.api import (
     Judgement,
     Problem,
     SampleResult,
+    SandboxUnavailable,
     SolveResult,
     from_dict,
     to_dict,
@@ -85,6 +86,8 @@ class BatchWorker:
         params = replace(params, seed=params.seed + sample if params.seed is not None else None)
         try:
             return [r[0] for r in self.solver.solve_problems(batch, 1, params, mode=mode)]
+        except SandboxUnavailable:
+            raise  # not the problem's fault: the whole run stops (solve/preflight.py)
         except Exception as e:  # one bad prompt must not sink its batch: retry one by one
             if len(batch) == 1:
                 return [f"solve failed: {type(e).__name__}: {e}"]
@@ -175,7 +178,7 @@ def run_eval(
     `load_backend(config.model)` and a Sandbox, both closed at the end when created here."""
     from mammoth_math.evaluate.report import write_report
     from mammoth_math.evaluate.summary import build_summary
-    from mammoth_math.solve import Solver
+    from mammoth_math.solve import Solver, require_executor
 
     output = Path(output)
     _check_output(output, config, resume)
@@ -197,16 +200,29 @@ def run_eval(
     start = time.perf_counter()
     caching: CachingBackend | None = None
     if pending:
-        if backend is None:
-            from mammoth_math.generate import load_backend
-
-            backend = load_backend(config.model, **config.backend_options)
         if executor is None:
             from mammoth_math.execute import Sandbox, SandboxConfig
 
             executor = Sandbox(
-                SandboxConfig(timeout=config.exec_timeout, workers=2, reuse_workers=config.exec_reuse)
+                SandboxConfig(
+                    timeout=config.exec_timeout,
+                    workers=2,
+                    reuse_workers=config.exec_reuse,
+                    unsafe_no_isolation=config.unsafe_no_isolation,
+                )
             )
+        try:
+            # before the model loads and anything is generated: a run whose programs would all be
+            # refused must stop, not report a CoT score under a program mode's name
+            require_executor(executor, {config.mode_for_sample(s) for s in range(config.samples)})
+        except SandboxUnavailable as e:
+            if own_executor:
+                _close(executor)
+            raise EvalError(str(e)) from None
+        if backend is None:
+            from mammoth_math.generate import load_backend
+
+            backend = load_backend(config.model, **config.backend_options)
         cache_path = Path(cache_dir or default_cache_dir())
         cache = GenerationCache(
             cache_path / f"{hashlib.sha256(backend.spec.encode()).hexdigest()[:16]}.jsonl"
@@ -222,13 +238,13 @@ def run_eval(
                 params=config.params(),
             )
             _run_batches(BatchWorker(solver, config), pending, config, log, progress)
+        except SandboxUnavailable as e:  # lost mid-run: finished samples stay in the log (--resume)
+            raise EvalError(str(e)) from None
         finally:
             if own_backend:
                 backend.close()
             if own_executor:
-                close = getattr(executor, "close", None)
-                if callable(close):
-                    close()
+                _close(executor)
     wall = time.perf_counter() - start
 
     rows = finalize(output, problems, config, log)
@@ -242,6 +258,12 @@ def run_eval(
     atomic_write_text(output / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     write_report(output / "report.html", summary, rows)
     return summary
+
+
+def _close(executor: Executor) -> None:
+    close = getattr(executor, "close", None)
+    if callable(close):
+        close()
 
 
 def _run_batches(
@@ -258,7 +280,11 @@ def _run_batches(
     with ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="eval") as pool:
         futures = [pool.submit(worker, b) for b in batches]
         for fut in as_completed(futures):
-            records = fut.result()
+            try:
+                records = fut.result()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # no batch starts after a fatal error
+                raise
             log.append(to_dict(r) for r in records)
             with lock:
                 seen += sum(1 for r in records if r.sample == 0)

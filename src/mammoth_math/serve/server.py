@@ -26,16 +26,20 @@ def serve(
     config: ServeConfig | None = None,
     log_level: str = "info",
     exec_timeout: float = 5.0,
+    unsafe_no_isolation: bool = False,
 ) -> None:
     """Blocking: serve `model` on host:port until interrupted.
 
-    Each sandbox gets as many parallel programs as its queue has workers; both sandbox servers start before the
-    first request so nobody pays their warm-up."""
+    Each sandbox gets as many parallel programs as its queue has workers; both sandbox servers start
+    before the model loads, so nobody pays their warm-up, and a sandbox that cannot run programs stops
+    the server with SandboxUnavailable (unless `unsafe_no_isolation`)."""
     import uvicorn
 
+    from mammoth_math.api import SandboxUnavailable
     from mammoth_math.execute import Sandbox, SandboxConfig
     from mammoth_math.generate import load_backend
     from mammoth_math.serve.app import create_app
+    from mammoth_math.solve import require_executor
 
     if not is_loopback(host):
         log.warning(
@@ -43,13 +47,25 @@ def serve(
         )
     cfg = config or ServeConfig()
     # one sandbox for model-written programs, one for /v1/execute: user floods cannot starve solves
-    model_sandbox = Sandbox(SandboxConfig(timeout=exec_timeout, workers=cfg.solve_workers))
-    user_sandbox = Sandbox(SandboxConfig(timeout=exec_timeout, workers=cfg.execute_workers))
-    backend = load_backend(model)
+    model_sandbox = Sandbox(
+        SandboxConfig(
+            timeout=exec_timeout, workers=cfg.solve_workers, unsafe_no_isolation=unsafe_no_isolation
+        )
+    )
+    user_sandbox = Sandbox(
+        SandboxConfig(
+            timeout=exec_timeout, workers=cfg.execute_workers, unsafe_no_isolation=unsafe_no_isolation
+        )
+    )
+    # both started before the model loads: requests default to hybrid, and /v1/execute is programs only
     for name, sandbox in (("model", model_sandbox), ("user", user_sandbox)):
         try:
-            log.info("%s sandbox isolation: %s", name, sandbox.isolation)
-        except RuntimeError as e:  # programs will come back `refused`; cot still works
-            log.warning("%s sandbox unavailable, programs will be refused: %s", name, e)
+            require_executor(sandbox, ["pot"])
+        except SandboxUnavailable:
+            model_sandbox.close()
+            user_sandbox.close()
+            raise
+        log.info("%s sandbox isolation: %s", name, sandbox.isolation)
+    backend = load_backend(model)
     app = create_app(backend, model_sandbox, cfg, user_executor=user_sandbox)
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

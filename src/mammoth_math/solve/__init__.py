@@ -2,11 +2,13 @@
 
 from mammoth_math.solve.core import FALLBACK_REASONS, Task, cot_answer, pot_answer, run_cot, run_pot
 from mammoth_math.solve.output import PUBLIC_FIELDS, describe, public_dict
+from mammoth_math.solve.preflight import OVERRIDE_FLAG, require_executor, runs_programs
 from mammoth_math.solve.registry import STRATEGIES
 from mammoth_math.solve.solver import Solver
 
 __all__ = [
     "FALLBACK_REASONS",
+    "OVERRIDE_FLAG",
     "PUBLIC_FIELDS",
     "STRATEGIES",
     "Solver",
@@ -15,6 +17,8 @@ __all__ = [
     "describe",
     "pot_answer",
     "public_dict",
+    "require_executor",
     "run_cot",
     "run_pot",
+    "runs_programs",
 ]

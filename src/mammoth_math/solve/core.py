@@ -8,7 +8,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from mammoth_math.api import AnswerType, ExecStatus, Execution, Generation, SamplingParams, SolveResult
+from mammoth_math.api import (
+    AnswerType,
+    ExecStatus,
+    Execution,
+    Generation,
+    SamplingParams,
+    SandboxUnavailable,
+    SolveResult,
+    executor_unavailable,
+)
 from mammoth_math.prompts import extract_program, prompt_text
 
 if TYPE_CHECKING:
@@ -113,6 +122,11 @@ def run_pot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> li
     executions: dict[int, Execution] = {}
     if to_run:
         ran = solver.executor.run([programs[i] or "" for i in to_run])
+        lost = next((e for e in ran if executor_unavailable(e)), None)
+        if lost is not None:  # never a silent fallback to CoT: the run stops (preflight.py)
+            from mammoth_math.solve.preflight import unavailable_message
+
+            raise SandboxUnavailable(unavailable_message(lost.error or lost.status.value, ["pot"]))
         executions = dict(zip(to_run, ran, strict=True))
     results = []
     for i, (task, prompt, gen) in enumerate(zip(tasks, prompts, gens, strict=True)):
