@@ -54,3 +54,9 @@ def test_exec_still_writes_a_refused_record_per_program(
     rows = [json.loads(line) for line in dst.read_text().splitlines()]
     assert [r["status"] for r in rows] == ["refused"] * 3, proc.stderr
     assert all(r["error"].startswith("IsolationUnavailable") for r in rows)
+
+
+def test_serve_does_not_start(without_namespaces: list[str]) -> None:
+    proc = _cli(without_namespaces, "serve", "--model", "smollm2", "--port", "0")
+    assert proc.returncode == 2, proc.stderr
+    assert "the sandbox cannot run programs" in proc.stderr and "--unsafe-no-isolation" in proc.stderr
