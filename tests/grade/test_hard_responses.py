@@ -208,6 +208,29 @@ PROBE_2: list[Row] = [
     ("(-1, 1)", "The solution set is $\\{x \\mid -1 < x < 1\\}$.", "latex", True),
 ]  # fmt: skip
 
+# unmarked LaTeX prose (MATH solutions with their boxes removed): the closing display or computation
+UNMARKED_LATEX: list[Row] = [
+    ("3s^2", "We have \\begin{align*}\n\\frac{2s^5}{s^3} &= 2s^2 + s^2\\\\\n&=3s^2.\n\\end{align*}", "latex", True),
+    ("3s^2", "We have \\begin{align*}\n\\frac{2s^5}{s^3} &= 2s^2 + s^2\\\\\n&=3s^3.\n\\end{align*}", "latex", False),
+    ("8", "\\begin{align*}\n1+a &= 9\\\\\n\\Rightarrow\\qquad 8&=x.\n\\end{align*}", "latex", True),
+    (
+        r"\begin{pmatrix} -2 \\ -2 \\ 1 \end{pmatrix}",
+        "\\begin{align*}\nv &= -\\begin{pmatrix} 2 \\\\ 2 \\\\ -1 \\end{pmatrix} \\\\\n&= \\begin{pmatrix} -2 \\\\ -2 \\\\ 1 \\end{pmatrix}.\n\\end{align*}",
+        "latex",
+        True,
+    ),
+    ("3", "so\n$$\\begin{aligned} f(3) &= 27-27-27+30 \\\\\n&= 3. \\end{aligned}$$", "latex", True),
+    ("7", r"$$194 = 17 \cdot 11 + 7 \implies 194 \equiv 7 \pmod{11}.$$", "latex", True),
+    ("107", r"the group should get $\frac{145}{488}\cdot360\approx107$ degrees.", "latex", True),
+    ("720", r"so the answer is $3! \times 5! = 720$.", "latex", True),
+    ("720", r"so the answer is $3! \times 5! = 721$.", "latex", False),
+    ("162", r"The final answer is $\dfrac{324}{2}=162$ handshakes.", "latex", True),
+    ("25", r"So the answer is $x^2 + y^2 = 25$.", "latex", False),  # an equation, not a computation
+    ("-56", r"We plug in: $b^2 - 4ac = 64 - 120 = -56,$ as required.", "latex", True),
+    ("f(x)", r"In this form, it is clear that $f(x)$ is even.", "latex", False),  # the subject, not the answer
+    ("a", r"the sum of the series with first term $a$.", "latex", False),  # a bare variable is no answer
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -220,6 +243,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "hedge": HEDGE_RESPONSES,
     "probe_14": PROBE,
     "probe_14b": PROBE_2,
+    "unmarked_latex": UNMARKED_LATEX,
 }
 
 

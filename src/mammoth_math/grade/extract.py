@@ -17,6 +17,7 @@ from mammoth_math.common.latex import boxed_contents, matching_brace
 from mammoth_math.grade.choice import letter_of, match_option
 from mammoth_math.grade.normalize import clean, squash, unwrap_commands
 from mammoth_math.grade.statement import (
+    computed_value,
     cut_leak,
     final_sentence,
     last_math,
@@ -244,7 +245,8 @@ def extract_answer(
         if marked.method == "boxed":  # \boxed{\text{The volume is } 120}: the phrase rule on its words
             phrase = phrase_answer(unwrap_commands(marked.answer), math_answer=False)
             return marked if phrase == unwrap_commands(marked.answer) else Extraction(phrase, "boxed")
-        return Extraction(phrase_answer(marked.answer, at is not AnswerType.TEXT), marked.method)
+        answer = phrase_answer(marked.answer, at is not AnswerType.TEXT)
+        return Extraction(computed_value(answer) if at is not AnswerType.TEXT else answer, marked.method)
     if _hedged_final(text):
         return Extraction(None, "hedged")
     return _last_number(text, at, cut)

@@ -28,7 +28,7 @@ def top_level_equals(text: str) -> list[int]:
         elif ch == "=" and depth == 0:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
-            if before not in "<>!=" and after != "=":
+            if (not before or before not in "<>!=") and after != "=":
                 out.append(i)
     return out
 

@@ -38,6 +38,12 @@ _NUMBERISH = re.compile(r"[-−]?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?%?")
 _PLAIN_RELATION = re.compile(
     r"(?:[-−]?[\d./]+\s*(?:<=?|>=?|≤|≥)\s*)?(?<![a-zA-Z])[a-zA-Z](?![a-zA-Z])\s*(?:<=?|>=?|!=|≤|≥|≠)\s*[-−]?[\d./]+"
 )
+_ALIGN_END = re.compile(
+    r"\\end\{(align|aligned|eqnarray|gather|gathered|equation|multline|split)\*?\}\s*[.,]?\s*$"
+)
+_FREE_LETTER = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z](?![a-zA-Z])")
+_APPROX = re.compile(r"\\(?:approx|equiv)(?![a-zA-Z])|≈")
+_MOD = re.compile(r"\s*\\pmod\s*\{[^{}]*\}\s*$|\s*\\pmod\s*\d+\s*$|\s*\(\s*\\(?:bmod|mod)\s*[^()]*\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -107,9 +113,14 @@ def phrase_answer(statement: str, math_answer: bool) -> str:
 
 def last_math(text: str) -> str | None:
     """The content of the last math segment when only a short, number-free tail follows it on its
-    line ("$\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$, as claimed."); the right side of its last `=`
-    unless it states a relation (`\\mathbf{M} = ...` -> the matrix, `a+b = 7` -> 7)."""
+    line ("$\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$, as claimed."), or the last row of a closing
+    `align`-like display; the right side of its last `=` unless it states a relation (`\\mathbf{M} = ...`
+    -> the matrix, `a+b = 7` -> 7). None when the segment is the subject of what follows ("$f(x)$ is
+    even") or a bare variable."""
     tail = text[-MAX_STATEMENT:]
+    aligned = _last_aligned_row(tail)
+    if aligned is not None:
+        return _right_side(aligned) or None
     segments = list(_MATH_SEGMENT.finditer(tail))
     if not segments:
         return None
@@ -117,8 +128,65 @@ def last_math(text: str) -> str | None:
     after = tail[found.end() :]
     if re.search(r"\d|\$|\\[\[(]|\n\s*\S", after) or len(after.strip()) > 40:
         return None
+    if len(after.split()) > 4 or re.search(r"\b(?:is|are|was|were|be)\b", after):
+        return None
     content = next(g for g in found.groups() if g is not None).strip()
-    return _right_side(content) if content else None
+    if re.fullmatch(r"[a-zA-Z]", content):
+        return None
+    inner = _last_aligned_row(content)  # $$\\begin{aligned} ... &= 3. \\end{aligned}$$
+    return _right_side(inner if inner is not None else content) or None
+
+
+def _last_aligned_row(text: str) -> str | None:
+    """The last row of an `align`-like display that closes `text` (`&= 3s^2.\\n\\end{align*}`)."""
+    m = _ALIGN_END.search(text)
+    if not m:
+        return None
+    start = text.rfind("\\begin{" + m.group(1))
+    if start < 0:
+        return None
+    body = text[start + len(m.group(1)) + 8 : m.start()].lstrip("*}")
+    rows = [r for r in _rows(body) if r.strip()]
+    if not rows:
+        return None
+    row = re.sub(r"&|\\(?:Rightarrow|implies|qquad|quad)(?![a-zA-Z])", " ", rows[-1])
+    return re.sub(r"\\label\{[^{}]*\}|\\nonumber|\\notag", "", row).strip()
+
+
+def _rows(body: str) -> list[str]:
+    """Split on `\\\\` outside nested environments (a matrix inside an align keeps its rows)."""
+    out, depth, start = [], 0, 0
+    for m in re.finditer(r"\\begin\{|\\end\{|\\\\", body):
+        if m.group(0) == "\\begin{":
+            depth += 1
+        elif m.group(0) == "\\end{":
+            depth -= 1
+        elif depth == 0:
+            out.append(body[start : m.start()])
+            start = m.end()
+    out.append(body[start:])
+    return out
+
+
+def computed_value(statement: str) -> str:
+    """ "$3! \\times 5! = 720$", "$\\dfrac{324}{2}=162$ handshakes", "3 * 4 = 12": a computation whose
+    left side holds no variable gives its result (an equation such as `x^2+y^2 = 25` stays whole)."""
+    segments = list(_MATH_SEGMENT.finditer(statement))
+    if len(segments) > 1:
+        return statement
+    if segments:
+        seg = segments[0]
+        content = next(g for g in seg.groups() if g is not None)
+        before, after = statement[: seg.start()], statement[seg.end() :]
+        if before.strip() or len(after.split()) > 3:
+            return statement
+    else:
+        content, after = statement, ""
+    eqs = top_level_equals(content)
+    if not eqs or _FREE_LETTER.search(content[: eqs[0]]):
+        return statement
+    value = content[eqs[-1] + 1 :].strip()
+    return f"{value} {after.strip()}".strip() if value else statement
 
 
 def last_plain_relation(line: str) -> str | None:
@@ -134,8 +202,16 @@ def _right_side(content: str) -> str:
         r"\\(?:le|ge|leq|geq|neq|ne)(?![a-zA-Z])", content
     ):
         return content
-    eqs = top_level_equals(content)
-    return content[eqs[-1] + 1 :].strip() if eqs else content
+    # the last of "=", "\\approx", "\\equiv" at top level: "3! \\times 5! = 720", "n \\equiv 31 \\pmod{47}"
+    cuts = [(i, i + 1) for i in top_level_equals(content)]
+    cuts += [(m.start(), m.end()) for m in _APPROX.finditer(content)]
+    if cuts:
+        start, end = max(cuts)
+        left, right = content[:start].strip(), content[end:].strip()
+        right = _MOD.sub("", re.sub(r"[,.]+$", "", right).strip()).strip()
+        # "8 = x": the value is on the left
+        content = left if re.fullmatch(r"[a-zA-Z]", right) and not re.fullmatch(r"[a-zA-Z]", left) else right
+    return re.sub(r"[,.]+$", "", content).strip()
 
 
 def final_sentence(text: str) -> str:
