@@ -14,7 +14,14 @@ import pytest
 
 from mammoth_math.api import AnswerType, Problem
 from mammoth_math.benchmarks import load, names
-from mammoth_math.grade import equivalent, extract_answer, gold_acceptable, grade, judge_equal
+from mammoth_math.grade import (
+    equivalent,
+    extract_answer,
+    gold_acceptable,
+    grade,
+    judge_equal,
+    undecided_count,
+)
 from mammoth_math.grade.judge import reformatted
 
 
@@ -68,6 +75,17 @@ def test_adversarial_response_extraction_is_fast(response: str) -> None:
     extract_answer(response, "latex")
     extract_answer(response, "number", finish_reason="length")
     assert time.monotonic() - start < 2  # linear work: milliseconds each on an idle core
+
+
+def test_undecided_judgements_are_counted() -> None:
+    before = undecided_count()
+    assert judge_equal("10^{10^{10^{10}}}", "10^{10^{10^{10}}}+2", timeout=1.0) == (
+        False,
+        "undecided_timeout",
+    )
+    assert undecided_count() == before + 1
+    assert judge_equal("\\sqrt{5+2\\sqrt{6}}", "\\sqrt{2}+\\sqrt{3}", timeout=1.0) == (True, "equal")
+    assert undecided_count() == before + 1  # nested radicals are decided numerically, not timed out
 
 
 def test_threads_get_verdicts() -> None:

@@ -6,7 +6,7 @@ grading is thread-safe and never hangs (no signal.alarm)."""
 from collections.abc import Sequence
 
 from mammoth_math.api import AnswerType
-from mammoth_math.grade.equivalence import judge_equal
+from mammoth_math.grade.equivalence import judge_equal, undecided_count
 from mammoth_math.grade.extract import Extraction, extract_answer, extract_program_answer
 from mammoth_math.grade.judge import gold_acceptable, grade, grade_answer
 
@@ -31,4 +31,5 @@ __all__ = [
     "grade",
     "grade_answer",
     "judge_equal",
+    "undecided_count",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -24,6 +25,8 @@ from mammoth_math.grade.structure import Shape, shape_of, split_top
 from mammoth_math.grade.worker import TIMEOUT, symbolic_call
 
 EQUAL, MISMATCH, UNDECIDED = "equal", "mismatch", "undecided_timeout"
+_UNDECIDED = [0]
+_COUNT_LOCK = threading.Lock()
 # "2,74": a decimal comma, only where it cannot be a thousands separator (not exactly 3 digits after it)
 _DECIMAL_COMMA = re.compile(r"^([-+−]?\d+)(?:,|\{,\})(\d{1,2}|\d{4,})$")
 _BASED = re.compile(r"^(\d[0-9A-Za-z]*)_\s*\{?\s*(\d{1,2})\s*\}?$")
@@ -59,7 +62,18 @@ def judge_equal(
     if at is AnswerType.CHOICE:
         ok = choice_equal(gold, str(pred), tuple(choices or ()), lambda a, b: _math(a, b, timeout) == EQUAL)
         return ok, EQUAL if ok else MISMATCH
-    return _cached(str(gold), str(pred), at, timeout)
+    verdict = _cached(str(gold), str(pred), at, timeout)
+    if verdict[1] == UNDECIDED:
+        with _COUNT_LOCK:
+            _UNDECIDED[0] += 1
+    return verdict
+
+
+def undecided_count() -> int:
+    """Judgements in this process that sympy could not decide within their bound (counted incorrect).
+    They should stay rare: constants and identities are decided numerically before simplify runs."""
+    with _COUNT_LOCK:
+        return _UNDECIDED[0]
 
 
 @lru_cache(maxsize=65536)

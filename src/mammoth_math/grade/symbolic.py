@@ -95,6 +95,9 @@ def _close(a: Any, b: Any, rel: float = 1e-12) -> bool:
 def expressions_equal(g: Any, p: Any) -> bool:
     if _is_eq(g) and _is_eq(p):  # equations are equal when one is a non-zero multiple of the other
         a, b = g.lhs - g.rhs, p.lhs - p.rhs
+        numeric = _constant_ratio(a, b)
+        if numeric is not None:
+            return numeric
         if sympy.simplify(a - b) == 0:
             return True
         ratio = sympy.simplify(a / b)
@@ -135,6 +138,23 @@ def expressions_equal(g: Any, p: Any) -> bool:
         if not _close(gv, pv, 1e-20):
             return False
     return True
+
+
+def _constant_ratio(a: Any, b: Any) -> bool | None:
+    """Is a/b the same non-zero constant at 4 random points? None when a point gives no number (then
+    simplify decides): the numeric test first, because simplify can run past the bound."""
+    free = sorted(a.free_symbols | b.free_symbols, key=str)
+    if not free:
+        return None
+    rng = random.Random(4321)
+    ratios = []
+    for _ in range(4):
+        point = {s: sympy.Rational(rng.randint(11, 97), rng.randint(3, 17)) for s in free}
+        av, bv = sympy.N(a.subs(point), 30), sympy.N(b.subs(point), 30)
+        if not (av.is_number and bv.is_number and av.is_finite and bv.is_finite) or bv == 0 or av == 0:
+            return None
+        ratios.append(av / bv)
+    return all(_close(r, ratios[0], 1e-20) for r in ratios)
 
 
 def _relation_set(text: str) -> Any:
