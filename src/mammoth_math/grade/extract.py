@@ -55,6 +55,7 @@ _HEDGE = re.compile(
     re.I,
 )
 _OR = re.compile(r"\s(?:or|\\text\{\s*or\s*\})\s|\\text\{\s*or\s*\}", re.I)
+_ALTERNATIVES = re.compile(r"(\S+)\s+[(\[]?or\s+(\S+)", re.I)
 _CHOICE_MARK = re.compile(
     r"(?:answer|option|choice|choose|pick|select|go with)\s*(?:is|would be|:)?\s*:?\s*(?:option\s+|choice\s+)?\(?\s*([A-E])\s*\)?(?![\w'])"
 )
@@ -75,11 +76,28 @@ def _trim_statement(text: str) -> str:
     return (text[: m.start()] if m else text).strip()
 
 
+def _answerish(token: str) -> bool:
+    return bool(re.search(r"\d|\$|\\", token) or re.fullmatch(r"\(?[A-E]\)?[.,]?", token))
+
+
+def _or_between_answers(text: str) -> bool:
+    """ "5 or 6", "(B) or (C)": "or" between two answer-like tokens, not "English or German"."""
+    text = _OR.sub(" or ", f" {text} ")
+    return any(_answerish(a) and _answerish(b) for a, b in _ALTERNATIVES.findall(text))
+
+
+def _hedge_words(text: str) -> bool:
+    for m in _HEDGE.finditer(text):
+        if m.group(0).lower() != "either" or _or_between_answers(text[m.end() :]):
+            return True
+    return False
+
+
 def _hedged(answer: str, answer_type: AnswerType) -> bool:
-    if _HEDGE.search(answer):
+    if _hedge_words(answer):
         return True
     # "5 or 6" for a single number/choice is a hedge; in LaTeX answers "or" lists solutions
-    return answer_type in (AnswerType.NUMBER, AnswerType.CHOICE) and bool(_OR.search(f" {answer} "))
+    return answer_type in (AnswerType.NUMBER, AnswerType.CHOICE) and _or_between_answers(answer)
 
 
 def _joined_boxes(response: str) -> str | None:
@@ -183,11 +201,7 @@ def _looks_truncated(response: str) -> bool:
 
 def _hedged_final(text: str) -> bool:
     """A hedge in the final statement ("maybe 13", "either 5 or 6"); "either way" is not one."""
-    final = final_sentence(text)
-    m = _HEDGE.search(final)
-    if not m:
-        return False
-    return m.group(0).lower() != "either" or bool(re.search(r"\bor\b", final))
+    return _hedge_words(final_sentence(text))
 
 
 def answer_region(response: str) -> str:

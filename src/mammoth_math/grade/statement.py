@@ -44,6 +44,9 @@ _ALIGN_END = re.compile(
 _FREE_LETTER = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z](?![a-zA-Z])")
 _APPROX = re.compile(r"\\(?:approx|equiv)(?![a-zA-Z])|≈")
 _MOD = re.compile(r"\s*\\pmod\s*\{[^{}]*\}\s*$|\s*\\pmod\s*\d+\s*$|\s*\(\s*\\(?:bmod|mod)\s*[^()]*\)\s*$")
+_LEADING_VALUE = re.compile(
+    r"^((?:[-−]?\$?\d[\d,]*(?:\.\d+)?%?|\$[^$]+\$)(?:\s+[a-zA-Z]+)?)\s*[,;(]\s*[a-zA-Z]"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -102,6 +105,9 @@ def phrase_answer(statement: str, math_answer: bool) -> str:
         if tail and _NOUN_PHRASE.match(head) and len(head.split()) <= 12:
             return tail
     if math_answer:
+        lead = _LEADING_VALUE.match(statement)
+        if lead:  # "7, written in either English or German", "$\\frac12$ (since ...)": the value first
+            return lead.group(1).strip()
         numbers = list(_NUMBERISH.finditer(_outside_math(statement)))
         if len(segments) + len(numbers) == 1:
             first = segments[0] if segments else _NUMBERISH.search(statement)
