@@ -236,6 +236,28 @@ UNMARKED_LATEX: list[Row] = [
     ("a", r"the sum of the series with first term $a$.", "latex", False),  # a bare variable is no answer
 ]  # fmt: skip
 
+# the third batch (see test_hard_equivalence.PROBE_3)
+PROBE_3: list[Row] = [
+    ("(a, b) = (1, 2)", "Therefore $\\boxed{a=1, b=2}$.", "latex", True),
+    ("-1 \\le x \\le 1", "So the solution set is $[-1, 1]$.", "latex", True),
+    ("-1 \\le x \\le 1", "So the solution set is $(-1, 1]$.", "latex", False),
+    ("2", "**Final Answer**\n\\[ \\boxed{2} \\]", "latex", True),
+    ("2", "The final answer is $\\boxed{2}$.<|im_end|>", "latex", True),
+    ("17", "Thus there are $17$ such numbers.", "latex", True),
+    ("17", "Thus there are $17$ such numbers, not $18$.", "latex", False),
+    ("\\frac{1}{2}", "Hence the probability is $\\frac{1}{2}$.", "latex", True),
+    ("\\frac{1}{2}", "Hence the probability is $\\frac{1}{2}$ when $n$ is even.", "latex", False),
+    ("5", "Answer: 5\n\nExplanation: we add 2 and 3.", "number", True),
+    ("(1,2)", "The answer is $(1,2)$ or $(2,1)$.", "latex", False),
+    ("(1,2), (2,1)", "The answer is $(1,2)$ or $(2,1)$.", "latex", True),
+    ("x^2+1", "Final Answer: The polynomial is $x^2+1$.", "latex", True),
+    ("x^2+1", "Final Answer: The polynomial is $x^2-1$.", "latex", False),
+    ("3", "the remainder is $3$.\n\n**Answer:** 3", "number", True),
+    ("8", "So the answer is \\(8\\).", "number", True),
+    ("8", "So the answer is \\(\n8\n\\).", "number", True),
+    ("11", "After 11", "number", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -249,6 +271,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14": PROBE,
     "probe_14b": PROBE_2,
     "unmarked_latex": UNMARKED_LATEX,
+    "probe_14c": PROBE_3,
 }
 
 

@@ -12,6 +12,9 @@ import re
 from mammoth_math.grade.structure import shape_of, split_top
 
 _RELATION = re.compile(r"<=|>=|<|>")
+_RELATION_OR_NE = re.compile(r"<=|>=|<|>|!=")
+_OR = re.compile(r"\s+or\s+")
+_AND = re.compile(r"\s+and\s+")
 _SUBSCRIPT = re.compile(r"_\s*\{[^{}]*\}|_\s*[A-Za-z0-9]")
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
 _LABEL_REST = re.compile(r"^[A-Za-z\s,:|(){}'.]*[A-Za-z][A-Za-z\s,:|(){}'.]*$")
@@ -37,6 +40,8 @@ def is_label(lhs: str) -> bool:
     """A name for the answer, not an expression: letters, subscripts, commands (`\\frac{NO}{BO}`,
     `\\angle ABC`), `:` (ratios), `,` and brackets (`(p,q)`), `|AB|`; no digits outside subscripts, no
     operators (so `x^2+y^2 = 25` is an equation, not a label on 25)."""
+    if re.fullmatch(r"\s*\|\s*[a-zA-Z]\s*\|\s*", lhs):
+        return False  # |z| = 1 states a locus; |AB| = 6 names a length
     core = _SUBSCRIPT.sub("", lhs.strip())
     core = _COMMAND.sub("", core)
     return bool(core) and not re.search(r"\d", core) and bool(_LABEL_REST.match(core))
@@ -58,8 +63,20 @@ def has_relation(text: str) -> bool:
 def set_spec(text: str) -> list | None:
     """The set spec (module docstring) of a relation, an interval or a union of intervals; else None."""
     if has_relation(text):
-        if len(text) > 300 or len(split_top(text)) != 1:
-            return None  # "x > 1, y < 2" is two facts, not one set
+        if len(text) > 300:
+            return None
+        for joiner, kind in ((_OR, "any"), (_AND, "all")):
+            parts = [p for p in joiner.split(text) if p.strip()]
+            if len(parts) > 1:
+                specs = [set_spec(p) for p in parts]
+                return [kind, specs] if all(specs) else None
+        items = split_top(text)
+        if len(items) > 1:  # "-1 <= x <= 1, x != 0": all of them (two variables: the worker says no)
+            return (
+                ["all", [["rel", i] for i in items]]
+                if all(_RELATION_OR_NE.search(i) for i in items)
+                else None
+            )
         return ["rel", text]
     shape = shape_of(text)
     parts = shape.parts if shape.kind == "union" else (shape,)

@@ -126,6 +126,8 @@ def _mathy(part: str) -> bool:
 
 def _joined(t: str) -> str:
     parts = _JOINER.split(t)
+    if re.search(r"[<>]|!=", t):
+        return t  # relations keep "and"/"or": one is an intersection, the other a union (relations.py)
     if (
         len(parts) > 1
         and all(_mathy(p) for p in parts)

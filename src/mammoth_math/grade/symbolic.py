@@ -159,7 +159,7 @@ def _constant_ratio(a: Any, b: Any) -> bool | None:
 
 def _relation_set(text: str) -> Any:
     """The real solution set of a (possibly chained) inequality in one variable, or None."""
-    pieces = re.split(r"(<=|>=|<|>)", text)
+    pieces = re.split(r"(<=|>=|!=|<|>)", text)
     if len(pieces) < 3 or len(pieces) % 2 == 0 or len(pieces) > 7:
         return None
     sides = [to_sympy(s.strip()) for s in pieces[::2]]
@@ -174,10 +174,13 @@ def _relation_set(text: str) -> Any:
     ops = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
     result: Any = sympy.S.Reals
     for left, op, right in zip(sides, pieces[1::2], sides[1:], strict=False):
-        rel = ops[op](left, right)
-        result = sympy.Intersection(
-            result, solve_univariate_inequality(rel, real, relational=False, domain=sympy.S.Reals)
-        )
+        if op == "!=":
+            part = sympy.Complement(sympy.S.Reals, sympy.solveset(sympy.Eq(left, right), real, sympy.S.Reals))
+        else:
+            part = solve_univariate_inequality(
+                ops[op](left, right), real, relational=False, domain=sympy.S.Reals
+            )
+        result = sympy.Intersection(result, part)
     return result
 
 
@@ -185,6 +188,11 @@ def _spec_set(spec: Any) -> Any:
     kind, body = spec
     if kind == "rel":
         return _relation_set(body)
+    if kind in ("all", "any"):
+        sets = [_spec_set(part) for part in body]
+        if any(x is None for x in sets):
+            return None
+        return sympy.Intersection(*sets) if kind == "all" else sympy.Union(*sets)
     parts = []
     for lo, hi, lo_closed, hi_closed in body:
         a, b = to_sympy(lo), to_sympy(hi)
