@@ -258,6 +258,37 @@ PROBE_3: list[Row] = [
     ("11", "After 11", "number", True),
 ]  # fmt: skip
 
+# the fourth batch (see test_hard_equivalence.PROBE_4)
+PROBE_4: list[Row] = [
+    ("120", "Final Answer: The volume of the solid $ABCDEFGH$ is $120$ cubic units.", "latex", True),
+    ("120", "**Final Answer:** The volume of $ABCDEFGH$ is $\\boxed{120}$.", "latex", True),
+    ("120", "Final answer: the volume is 120.", "number", True),
+    ("9", "Answer\n$$\n9\n$$", "latex", True),
+    ("9", "## Answer\n\\[\n9\n\\]", "latex", True),
+    ("9", "The answer is:\n\\[\n\\boxed{9}\n\\]\nThis completes the solution.", "latex", True),
+    ("x \\geq 5", "Final Answer: $x \\geq 5$", "latex", True),
+    ("x \\geq 5", "Final Answer: $x > 5$", "latex", False),
+    ("x \\geq 5", "We need $x - 5 \\geq 0$, i.e., $x \\geq 5$.", "latex", True),
+    ("5", "We need $x - 5 \\geq 0$, i.e., $x \\geq 5$.", "latex", False),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "The answer is \\[\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}\\]", "latex", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "The matrix $\\mathbf{M}$ is $\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}.$", "latex", True),
+    ("20", "Q: Tom has 12 apples and gets 8 more. How many?\nA: 20", "number", True),
+    ("20", "He pays 4 * 5 = 20 dollars.\n\nA: 20\n\nQ: Next question", "number", True),
+    ("7", "So the answer is 7.</s><s>[INST] Next [/INST] The answer is 9.", "number", True),
+    ("7", "The answer is 7.<|endoftext|>", "number", True),
+    ("1, -2", "The roots are $x = \\boxed{1}$ and $x = \\boxed{-2}$.", "latex", True),
+    ("1, -2", "$\\boxed{1}$\n\n$\\boxed{-2}$", "latex", True),
+    ("(3,2)", "The answer is $(p, q) = (3, 2)$.", "latex", True),
+    ("(3,2)", "Therefore $p = 3$ and $q = 2$, so the answer is $\\boxed{(3, 2)}$.", "latex", True),
+    ("4, 5", "So $\\boxed{AB = 4, CD = 5}$.", "latex", True),
+    ("10455", "The total is $\\boxed{10,455}$.", "number", True),
+    ("10455", "The total is 10,455 dollars.", "number", True),
+    ("2.74", "The density is 2,74 g/cm^3.", "number", True),
+    ("12", "The word may be written in either English or German, but the count is 12.", "number", True),
+    ("12", "Perhaps 12 is right.", "number", False),
+    ("11", "We continue: 5 + 6 = 11", "number", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -272,6 +303,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14b": PROBE_2,
     "unmarked_latex": UNMARKED_LATEX,
     "probe_14c": PROBE_3,
+    "probe_14d": PROBE_4,
 }
 
 

@@ -184,7 +184,8 @@ def _last_number(response: str, at: AnswerType, cut: bool) -> Extraction:
         whole = last_math(response) or last_plain_relation(last)
         if whole:
             return Extraction(whole, "last_math")
-    numbers = list(_NUMBER.finditer(last))
+    # a unit's exponent ("2,74 g/cm^3", "12 m^2") is not the answer
+    numbers = [n for n in _NUMBER.finditer(last) if not re.search(r"[a-zA-Z]\^\{?$", last[: n.start()])]
     if not numbers:
         return Extraction(None, "none")
     if re.search(r"[+*/×÷^]\s*\$?$", last[: numbers[-1].start()]):
