@@ -8,10 +8,16 @@ answers wrapped in `$...$`.
 Second part: full responses (tests/grade/test_hard_responses.py), judged end to end: ours `grade()`,
 Math-Verify `verify(parse(gold), parse(response))` (its own extraction).
 
-Run: .venv/bin/python benchmarks/compare_graders.py [-v]   (needs the dev extra: math-verify)"""
+With `--solutions N`: the first N MATH test solutions with their `\boxed{}` removed (real prose with no
+answer marker: the unmarked fallback), graded against their own gold (should be right) and against the
+gold of the problem 7 further on when that differs as a string (should mostly be wrong; a few are
+genuinely equal, such as `100\\%` for `1`). Needs MAMMOTH_DATA_DIR.
+
+Run: .venv/bin/python benchmarks/compare_graders.py [-v] [--solutions N]   (needs the dev extra: math-verify)"""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +31,7 @@ from math_verify import parse, verify
 from test_equivalence_cases import TABLES
 
 from mammoth_math.api import AnswerType, Problem
+from mammoth_math.common.latex import matching_brace
 from mammoth_math.grade import equivalent, grade
 
 _ISSUE_TABLES = ("NUMBERS", "FRACTIONS", "DECIMALS", "PERCENT", "UNITS", "THOUSANDS", "SCIENTIFIC",
@@ -84,6 +91,40 @@ def _tally(
         print(f"  {name:12s} agreement {agree}/{total} ({100 * agree / total:.1f}%)  FP {fp}  FN {fn}")
 
 
+def _unboxed(solution: str) -> str:
+    for _ in range(20):
+        m = re.search(r"\\(?:boxed|fbox)\s*\{", solution)
+        end = matching_brace(solution, m.end() - 1) if m else None
+        if m is None or end is None:
+            break
+        solution = solution[: m.start()] + solution[m.end() : end] + solution[end + 1 :]
+    return solution
+
+
+def solutions(limit: int) -> None:
+    from mammoth_math.benchmarks import load
+
+    problems = load("math")[:limit]
+    right = {"ours": 0, "math-verify": 0}
+    shifted = {"ours": 0, "math-verify": 0}
+    n_shifted = 0
+    for i, p in enumerate(problems):
+        text = _unboxed(str(p.metadata.get("solution", "")))
+        other = problems[(i + 7) % len(problems)].gold
+        right["ours"] += _ours_response(p.gold, text, "latex")
+        right["math-verify"] += math_verify_response(p.gold, text)
+        if other.replace(" ", "") != p.gold.replace(" ", ""):
+            n_shifted += 1
+            shifted["ours"] += _ours_response(other, text, "latex")
+            shifted["math-verify"] += math_verify_response(other, text)
+    print(f"MATH test solutions without their boxes (first {len(problems)})")
+    for name in right:
+        print(
+            f"  {name:12s} right gold {right[name]}/{len(problems)}  "
+            f"shifted gold accepted {shifted[name]}/{n_shifted}"
+        )
+
+
 def main(verbose: bool = False) -> None:
     _tally("equivalence tables (gold, answer)", cases(), equivalent, math_verify, verbose)
     _tally(
@@ -93,3 +134,5 @@ def main(verbose: bool = False) -> None:
 
 if __name__ == "__main__":
     main("-v" in sys.argv)
+    if "--solutions" in sys.argv:
+        solutions(int(sys.argv[sys.argv.index("--solutions") + 1]))
