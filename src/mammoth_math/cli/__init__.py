@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "curate": ("curate_cmd", "build and audit MathInstruct-style training data"),
     "train": ("train_cmd", "supervised fine-tuning"),
     "export": ("export_cmd", "export a trained model (GGUF for llama.cpp / Ollama)"),
+    "experiment": ("experiment_cmd", "run an ablation: curate -> train -> export -> eval -> compare"),
     "serve": ("serve_cmd", "HTTP API and web page"),
 }
 

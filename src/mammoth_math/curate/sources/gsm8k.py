@@ -67,5 +67,6 @@ SOURCES.add(
         render,
         ("cot", "pot"),
         "GSM8K train (7473): human CoT; PoT derived from the <<calc>> annotations",
+        size=7473,
     ),
 )

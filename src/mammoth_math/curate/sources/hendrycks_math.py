@@ -41,5 +41,7 @@ def render(problem: Problem, rationale: str) -> str | None:
 
 SOURCES.add(
     "math",
-    SourceSpec("math", load, render, ("cot",), "Hendrycks MATH train (7500): reference solutions, boxed"),
+    SourceSpec(
+        "math", load, render, ("cot",), "Hendrycks MATH train (7500): reference solutions, boxed", size=7500
+    ),
 )

@@ -66,5 +66,7 @@ def render(problem: Problem, rationale: str) -> str | None:
 
 SOURCES.add(
     "mathqa",
-    SourceSpec("mathqa", load, render, ("pot",), "MathQA gain (Lila) train split: human Python programs"),
+    SourceSpec(
+        "mathqa", load, render, ("pot",), "MathQA gain (Lila) train split: human Python programs", size=3655
+    ),
 )
