@@ -341,6 +341,23 @@ PROBE_4: list[Case] = [
     (r"\frac{1}{\sqrt6}", r"NO:BO = 1:\sqrt6", "latex", True),
 ]  # fmt: skip
 
+# competition notation: systems written as cases, degrees inside trigonometric functions, general solutions
+COMPETITION: list[Case] = [
+    (r"\left\{\begin{array}{l} x=1 \\ y=2 \end{array}\right.", "(1,2)", "latex", True),
+    (r"\left\{\begin{array}{l} x=1 \\ y=2 \end{array}\right.", "(2,1)", "latex", False),
+    (r"\begin{cases} x=1 \\ y=2 \end{cases}", "x=1, y=2", "latex", True),
+    (r"\begin{cases} x=1 \\ y=2 \end{cases}", "x=2, y=1", "latex", False),
+    (r"\frac{\sqrt{3}}{2}", r"\sin 60^\circ", "latex", True),
+    (r"\frac{\sqrt{3}}{2}", r"\cos(30^{\circ})", "latex", True),
+    (r"\frac{1}{2}", r"\sin 45^\circ", "latex", False),
+    ("60", r"60^\circ", "latex", True),
+    (r"x=\frac{\pi}{4}+k\pi, k \in \mathbb{Z}", r"\frac{\pi}{4}+k\pi", "latex", True),
+    (r"x=\frac{\pi}{4}+k\pi, k \in \mathbb{Z}", r"\frac{\pi}{4}+2k\pi", "latex", False),
+    (r"x=1 \quad \text{or} \quad x=2", r"x \in \{1,2\}", "latex", True),
+    (r"a_{n}=3 \cdot 2^{n-1}", r"a_n = 3 \times 2^{n-1}", "latex", True),
+    (r"a_{n}=3 \cdot 2^{n-1}", r"3 \cdot 2^{n}", "latex", False),
+]
+
 TABLES: dict[str, list[Case]] = {
     "relations": RELATIONS,
     "matrices_prose": MATRICES,
@@ -352,6 +369,7 @@ TABLES: dict[str, list[Case]] = {
     "probe_14b": PROBE_2,
     "probe_14c": PROBE_3,
     "probe_14d": PROBE_4,
+    "competition": COMPETITION,
 }
 
 

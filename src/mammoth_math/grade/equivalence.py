@@ -229,6 +229,8 @@ def _shapes(g: str, p: str, timeout: float) -> str:
         return _in_order(gs.items, ps.items, timeout)
     if gs.kind in ordered and ps.kind in ordered | {"list"}:
         return _in_order(gs.items, ps.items, timeout)  # "(12, 3, 0)" accepts "12, 3, 0" in that order
+    if gs.kind == "list" and ps.kind == "tuple" and all(strip_label(i) != i for i in gs.items):
+        return _in_order(gs.items, ps.items, timeout)  # "x=1, y=2" is the ordered pair (1, 2), not {1, 2}
     if gs.kind in ("list", "set") and ps.kind in ("list", "set", "tuple"):
         return _unordered(list(gs.items), list(ps.items), timeout)
     return MISMATCH

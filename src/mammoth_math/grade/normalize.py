@@ -153,7 +153,7 @@ def split_quantity(text: str) -> Quantity:
         return Quantity(_CURRENCY.sub("", t).strip(), "$")
     if t.endswith("%"):
         return Quantity(t[:-1].strip(), "%")
-    if t.endswith("°"):
+    if t.endswith("°") and not re.search(r"\\(?:sin|cos|tan|cot|sec|csc)", t):  # \sin 60° is a number
         return Quantity(t[:-1].strip(), "°")
     m = _UNIT.match(t)
     if m:

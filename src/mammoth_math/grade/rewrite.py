@@ -38,6 +38,13 @@ _EXCEPT = re.compile(
 )
 _OR_SPLIT = re.compile(r"\s*,?\s+or\s+")
 _AND_SPLIT = re.compile(r"\s*,?\s+and\s+")
+# a system written as cases: \{\begin{array}{l} x=1 \\ y=2 \end{array} / \begin{cases}..\end{cases}
+_SYSTEM = re.compile(r"^(?:\\\{\s*)?\\begin\{(array|cases|aligned)\}(?:\{[lcr|]*\})?(.*)\\end\{\1\}$", re.S)
+# the integer parameter of a general solution: "x = \frac{\pi}{4} + k\pi, k \in \mathbb{Z}"
+_INTEGER_PARAMETER = re.compile(
+    r"\s*[,;]?\s*\(?\s*[a-zA-Z]\s*\\in\s*\\mathbb\s*\{?\s*[ZN]\s*\}?\s*\)?\s*$"
+    r"|\s*,?\s*(?:where|for)\s+[a-zA-Z]\s+(?:is\s+)?(?:an?\s+|any\s+)?integers?\s*$"
+)
 _PM = re.compile(r"\\pm(?![a-zA-Z])|±|\\mp(?![a-zA-Z])|∓")
 _JOINER = re.compile(r"\s*,?\s+(?:and|or)\s+")
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
@@ -142,6 +149,12 @@ def canonical(text: str) -> str:
     if _PLAIN_NUMBER.match(text):
         return text.strip()
     t = _INFINITY.sub(r"\\infty", text.strip())
+    system = _SYSTEM.match(t)
+    if system:
+        rows = [r.replace("&", "").strip() for r in re.split(r"\\\\", system.group(2)) if r.strip()]
+        if len(rows) > 1 and all("=" in r or re.search(r"[<>]", r) for r in rows):
+            t = ", ".join(rows)
+    t = _INTEGER_PARAMETER.sub("", t) if "=" in t or "\\pi" in t else t
     t = _PLUS_INF.sub(r"\\infty", t)
     if _REALS.match(t):
         return "(-\\infty, \\infty)"

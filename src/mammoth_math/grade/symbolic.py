@@ -56,7 +56,12 @@ def _parse(text: str) -> sympy.Basic:
     return parse_expr(text, local_dict={**names, **_LOCALS}, transformations=_TRANSFORMS, evaluate=True)
 
 
+_TRIG_DEGREES = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc)\s*\(?\s*)(\d+(?:\.\d+)?)\s*°")
+
+
 def to_sympy(text: str) -> Any:
+    # "\\sin 60°": degrees inside a trigonometric function are radians * pi/180
+    text = _TRIG_DEGREES.sub(r"\1\\frac{\2\\pi}{180}", text)
     plain = None
     if "\\" not in text:
         try:
