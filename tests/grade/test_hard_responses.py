@@ -289,6 +289,23 @@ PROBE_4: list[Row] = [
     ("11", "We continue: 5 + 6 = 11", "number", True),
 ]  # fmt: skip
 
+# the fifth batch (see test_hard_equivalence.PROBE_5)
+PROBE_5: list[Row] = [
+    ("5", "We find $x = 5$.<|im_end|>", "latex", True),
+    ("5", "Answer: $$\n6\n$$", "latex", False),
+    ("5", "The length of $AB$ is 6.", "latex", False),
+    ("5", "Final Answer: The length of $AB$ is 5 cm.", "latex", True),
+    ("5", "Final Answer: The length of $AB$ is 15.", "latex", False),
+    ("5", "A: 6", "number", False),
+    ("x > 2", "Thus $x > 2$ is impossible, so no solution.", "latex", False),
+    ("(1, 2)", "The answer is $(1, 2)$.\nUser: thanks! The answer is (3, 4).", "latex", True),
+    ("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "Thus $\\mathbf{v} = \\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$.", "latex", False),
+    ("1, 2", "So $\\boxed{1}$ works, but $\\boxed{3}$ fails.", "latex", False),
+    ("1, 2", "Thus $x=\\boxed{1}$ and $x=\\boxed{2}$.", "latex", True),
+    ("12", "So the total is 12, or maybe 13.", "number", False),
+    ("12", "The total is 12 (either way).", "number", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -304,6 +321,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "unmarked_latex": UNMARKED_LATEX,
     "probe_14c": PROBE_3,
     "probe_14d": PROBE_4,
+    "probe_14e": PROBE_5,
 }
 
 

@@ -131,10 +131,7 @@ def last_math(text: str) -> str | None:
     if not segments:
         return None
     found = segments[-1]
-    after = tail[found.end() :]
-    if re.search(r"\d|\$|\\[\[(]|\n\s*\S", after) or len(after.strip()) > 40:
-        return None
-    if len(after.split()) > 4 or re.search(r"\b(?:is|are|was|were|be)\b", after):
+    if not _closing_tail(tail[found.end() :]):
         return None
     content = next(g for g in found.groups() if g is not None).strip()
     if re.fullmatch(r"[a-zA-Z]", content):
@@ -198,9 +195,20 @@ def computed_value(statement: str) -> str:
 def last_plain_relation(line: str) -> str | None:
     """A plain-text relation that holds the line's last number ("so x >= 5.")."""
     hits = list(_PLAIN_RELATION.finditer(line))
-    if not hits or re.search(r"\d", line[hits[-1].end() :]):
+    if not hits or not _closing_tail(line[hits[-1].end() :]):
         return None
     return hits[-1].group(0)
+
+
+def _closing_tail(after: str) -> bool:
+    """What may follow a final answer on its line: a few number-free words, not a predicate about it
+    ("$x > 2$ is impossible")."""
+    return not (
+        re.search(r"\d|\$|\\[\[(]|\n\s*\S", after)
+        or len(after.strip()) > 40
+        or len(after.split()) > 4
+        or re.search(r"\b(?:is|are|was|were|be)\b", after)
+    )
 
 
 def _right_side(content: str) -> str:
