@@ -128,6 +128,8 @@ MULTI_ANSWER_RESPONSES: list[Row] = [
     ("1, -2", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", True),
     ("1", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", False),
     ("-2, 1, 3", "One root is $\\boxed{-2}$.\n\nThe other root is $\\boxed{1}$.", "latex", False),
+    ("(3, 2)", "First $p = \\boxed{3}$.\n\nThen $q = \\boxed{2}$.", "latex", True),
+    ("(2, 3)", "First $p = \\boxed{3}$.\n\nThen $q = \\boxed{2}$.", "latex", False),
     ("(1,2), (3,4)", r"The pairs are $\boxed{(1;2)}$ and $\boxed{(3;4)}$.", "latex", True),
     ("(1,2), (3,4)", r"The solutions are $(x,y) = (1,2)$ or $(x,y) = (3,4)$, so the answer is $(1,2) \text{ or } (3,4)$.", "latex", True),
     (r"\pm 1", "Thus $W(x)=1$ or $W(x)=-1$.\nFinal answer: W(x)=1 or W(x)=-1", "latex", True),

@@ -43,7 +43,7 @@ def _box_set(problem: Problem, response: str) -> Judgement | None:
     if problem.answer_type is not AnswerType.LATEX:
         return None
     gold = shape_of(canonical(clean(problem.gold)))
-    if gold.kind not in ("list", "set") or len(gold.items) < 2:
+    if gold.kind not in ("list", "set", "tuple") or len(gold.items) < 2:  # a tuple: boxes in order
         return None
     boxes = boxed_answers(response)
     if len(boxes) != len(gold.items):
