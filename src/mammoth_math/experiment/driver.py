@@ -56,6 +56,7 @@ def run_experiment(
         copy = {"spec_path": str(Path(spec.path).resolve()), "spec": spec.raw}
         (root / SPEC_COPY).write_text(json.dumps(copy, indent=2, default=str) + "\n", encoding="utf-8")
     ctx = Context(spec, root, data_dir or spec.data_dir, by_id)
+    _preflight(spec, [s for s in chosen if state(root, s)[0] != "done"])
     done: dict[str, str] = {}
     try:
         for stage in chosen:
@@ -63,6 +64,21 @@ def run_experiment(
     finally:
         ctx.close()
     return done
+
+
+def _preflight(spec: Spec, todo: list[Stage]) -> None:
+    """Find (assemble, verify) the models the pending stages load before the first stage runs, so a
+    missing model package stops the run at once rather than after curation."""
+    from mammoth_math.experiment.stages import train_model_spec
+    from mammoth_math.generate import GenerateError, ModelAssemblyError, resolve_model_spec
+
+    try:
+        if any(s.kind == "train" for s in todo):
+            train_model_spec(spec.base_model)
+        for model in {str(s.settings["model"]) for s in todo if s.kind == "eval" and not s.deps}:
+            resolve_model_spec(model)
+    except (GenerateError, ModelAssemblyError) as e:
+        raise SpecError(f"{spec.path}: {e}") from None
 
 
 def _main_rank() -> bool:
