@@ -356,6 +356,11 @@ COMPETITION: list[Case] = [
     (r"x=1 \quad \text{or} \quad x=2", r"x \in \{1,2\}", "latex", True),
     (r"a_{n}=3 \cdot 2^{n-1}", r"a_n = 3 \times 2^{n-1}", "latex", True),
     (r"a_{n}=3 \cdot 2^{n-1}", r"3 \cdot 2^{n}", "latex", False),
+    (r"e^{i\pi}", "-1", "latex", True),  # i alone is the imaginary unit
+    (r"e^{i\pi}", "1", "latex", False),
+    ("-3 + 6i", "6i - 3", "latex", True),
+    ("-3 + 6i", "-3 - 6i", "latex", False),
+    ("i^2", "-1", "latex", True),
 ]
 
 # a fifth batch, mostly near misses, labelled before being run (56 of 58 with its response rows agreed:

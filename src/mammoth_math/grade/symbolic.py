@@ -123,6 +123,9 @@ def expressions_equal(g: Any, p: Any) -> bool:
     if diff == 0:
         return True
     free = sorted(diff.free_symbols, key=str)
+    if [str(s) for s in free] == ["i"]:  # i alone is the imaginary unit: e^{i\pi} = -1, i^2 = -1
+        unit = {free[0]: sympy.I}
+        g, p, diff, free = g.subs(unit), p.subs(unit), (g - p).subs(unit), []
     if not free:
         g, p = _real_roots(g), _real_roots(p)
         # numerics first, at 40 digits: simplify can run for seconds on nested radicals
@@ -235,6 +238,8 @@ def op_value(text: str) -> str | None:
         e = to_sympy(text)
     except Exception:
         return None
+    if isinstance(e, sympy.Expr) and [str(s) for s in e.free_symbols] == ["i"]:
+        e = e.subs(next(iter(e.free_symbols)), sympy.I)  # the imaginary unit, as in expressions_equal
     if not isinstance(e, sympy.Expr) or e.free_symbols:
         return None
     e = _real_roots(e.doit())
