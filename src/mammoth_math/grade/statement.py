@@ -47,6 +47,7 @@ _MOD = re.compile(r"\s*\\pmod\s*\{[^{}]*\}\s*$|\s*\\pmod\s*\d+\s*$|\s*\(\s*\\(?:
 _LEADING_VALUE = re.compile(
     r"^((?:[-−]?\$?\d[\d,]*(?:\.\d+)?%?|\$[^$]+\$)(?:\s+[a-zA-Z]+)?)\s*[,;(]\s*[a-zA-Z]"
 )
+_TRAILING = re.compile(r"(?<!\.)[,.]\s*$")  # a sentence's full stop or comma, not "0.333..."
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -145,10 +146,10 @@ def _last_aligned_row(text: str) -> str | None:
     m = _ALIGN_END.search(text)
     if not m:
         return None
-    start = text.rfind("\\begin{" + m.group(1))
-    if start < 0:
+    opening = list(re.finditer(r"\\begin\{" + m.group(1) + r"\*?\}", text[: m.start()]))
+    if not opening:
         return None
-    body = text[start + len(m.group(1)) + 8 : m.start()].lstrip("*}")
+    body = text[opening[-1].end() : m.start()]
     rows = [r for r in _rows(body) if r.strip()]
     if not rows:
         return None
@@ -222,10 +223,10 @@ def _right_side(content: str) -> str:
     if cuts:
         start, end = max(cuts)
         left, right = content[:start].strip(), content[end:].strip()
-        right = _MOD.sub("", re.sub(r"[,.]+$", "", right).strip()).strip()
+        right = _MOD.sub("", _TRAILING.sub("", right).strip()).strip()
         # "8 = x": the value is on the left
         content = left if re.fullmatch(r"[a-zA-Z]", right) and not re.fullmatch(r"[a-zA-Z]", left) else right
-    return re.sub(r"[,.]+$", "", content).strip()
+    return _TRAILING.sub("", content).strip()
 
 
 def final_sentence(text: str) -> str:
