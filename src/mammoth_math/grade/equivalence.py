@@ -1,9 +1,11 @@
 """`equivalent(gold, pred)`: string and number fast paths in-process; sympy only in a bounded worker.
 
 Order of checks (cheapest first): identical after clean-up -> rewrites (rewrite.py: intervals from
-inequalities, \\pm branches, and/or lists) -> units/currency/percent/bases -> numbers (exact
-rationals, precision rules in numbers.py) -> shapes (tuples, intervals, sets, lists, matrices, unions)
-element by element -> `var = value` vs `value` -> text -> sympy in the worker pool (timeout -> undecided).
+inequalities, set-builder notation, systems, \\pm branches, and/or lists) -> a label on one side only
+(`(p,q) = (3,2)` vs `(3,2)`, relations.py) -> units/currency/percent/bases -> numbers (exact rationals,
+precision rules in numbers.py, decimal commas) -> relations as sets of reals (worker) -> ratios of 3+
+terms -> shapes (tuples, intervals, sets, lists, matrices, unions) element by element -> `var = value` vs
+`value` -> text -> sympy in the worker pool (numerics first; timeout -> undecided).
 """
 
 from __future__ import annotations
@@ -218,7 +220,7 @@ def _shapes(g: str, p: str, timeout: float) -> str:
             return _scalar(
                 g if gs.kind == "scalar" else gs.items[0], p if ps.kind == "scalar" else ps.items[0], timeout
             )
-        g2, p2 = _strip_assignment(g), _strip_assignment(p)
+        g2, p2 = strip_label(g), strip_label(p)
         return _math(g2, p2, timeout) if (g2, p2) != (g, p) else MISMATCH
     if len(gs.items) != len(ps.items):
         return MISMATCH
@@ -297,14 +299,10 @@ def _has_words(text: str) -> bool:
     return any(not _MATHY_WORDS.fullmatch(w) for w in words)
 
 
-def _strip_assignment(text: str) -> str:
-    return strip_label(text)
-
-
 def _scalar(g: str, p: str, timeout: float) -> str:
     if squash(g) == squash(p):
         return EQUAL
-    g2, p2 = (_strip_assignment(g), _strip_assignment(p)) if ("=" in g) != ("=" in p) else (g, p)
+    g2, p2 = (strip_label(g), strip_label(p)) if ("=" in g) != ("=" in p) else (g, p)
     if (g2, p2) != (g, p):
         return _math(g2, p2, timeout)
     gq, pq = split_quantity(g2), split_quantity(p2)
