@@ -1,10 +1,14 @@
 """Answer extraction from a full model response or a program's output.
 
+The answer region first (statement.cut_leak: a run-on past the end of turn; a new few-shot question).
 Order: \\boxed{} (last; distinct boxed values are a self-contradiction -> no answer) -> "The answer is"
--> "Final Answer:" -> GSM8K "#### n" -> for choices, the letter or option text -> the last number of the
-last line, reported as "last_number", only when that line looks finished (ends in a full stop or a
-number, not a word or an operator). Hedged answers ("either 5 or 6", "maybe 5") and responses that stop
-mid-sentence with no marked answer give no answer."""
+-> "Final Answer:" -> GSM8K "#### n" -> a short "A: n" line -> for choices, the letter or option text ->
+for LaTeX, the closing math segment or display taken whole ("last_math") -> the last number of the last
+line ("last_number"), only when that line looks finished (ends in a full stop or a number, not a word
+or an operator). Statements run across a display's line breaks and give their value when sentence-shaped
+(statement.py). Hedged answers ("either 5 or 6", "maybe 5") in the final statement, and responses that
+stop mid-sentence with no marked answer, give no answer; with finish_reason="length" neither does a
+number that ends the text."""
 
 from __future__ import annotations
 
