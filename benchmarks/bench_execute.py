@@ -129,6 +129,8 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=1, help="rounds over all systems (interleaved); medians are reported"
     )
+    ap.add_argument("--systems", default=None, help="comma-separated subset of the systems (default: all)")
+    ap.add_argument("--mixes", default=None, help="comma-separated subset of trivial,sympy,sympy-distinct")
     args = ap.parse_args()
     mixes = {"trivial": trivial, "sympy": sympy_mix, "sympy-distinct": sympy_distinct}
     sizes = {"trivial": args.trivial, "sympy": args.sympy, "sympy-distinct": args.sympy}
@@ -142,6 +144,10 @@ def main() -> None:
         "sandbox-cli (end to end)": bench_sandbox_cli,
         f"sandbox-cli {reuse}": lambda p, w: bench_sandbox_cli(p, w, args.reuse),
     }
+    if args.mixes:
+        mixes = {m: mixes[m] for m in args.mixes.split(",")}
+    if args.systems:
+        systems = {s: systems[s] for s in args.systems.split(",")}
     print(f"workers={args.workers} cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
     # rounds interleave the systems, so a slow spell of a shared machine hits all of them alike
     rates: dict[str, dict[str, list[float]]] = {s: {m: [] for m in mixes} for s in systems}
@@ -163,6 +169,8 @@ def main() -> None:
         (f"sandbox-warm {reuse}", "exec-pool, started"),
     ]
     for ours, theirs in pairs:
+        if ours not in table or theirs not in table:
+            continue
         ratios = ", ".join(f"{mix} {table[ours][mix] / table[theirs][mix]:.2f}x" for mix in mixes)
         print(f"{ours} / {theirs}: {ratios}")
 

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 MARKER = "hostmark-" + uuid.uuid4().hex[:12]
 SECRET = "secret-" + uuid.uuid4().hex
 ALLOWED_TOP = {"dev", "etc", "proc", "tmp", "usr", "lib", "lib32", "lib64", "libx32", "bin"}
-DEV = {"null", "zero", "full", "random", "urandom", "fd", "stdin", "stdout", "stderr"}
+DEV = {"null", "zero", "full", "random", "urandom"}
 CLONE_NEW_FLAGS = {
     "NEWNS": 0x00020000,
     "NEWCGROUP": 0x02000000,
@@ -140,10 +140,18 @@ def _cases() -> dict[str, tuple[str, str | None]]:
             """),
             "[]",
         ),
+        # itself and its children only: hidepid as root (host pids), its own procfs in a user namespace
         "count_processes": (
-            "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))",
-            "[1]",
+            "import os\nprint(len([p for p in os.listdir('/proc') if p.isdigit()]))",
+            "1",
         ),
+        "sees_own_children": (
+            "import os, time\npid = os.fork()\nif pid == 0:\n    time.sleep(5)\n    os._exit(0)\n"
+            "seen = [p for p in os.listdir('/proc') if p.isdigit()]\nos.kill(pid, 9)\nos.waitpid(pid, 0)\n"
+            "print(len(seen))",
+            "2",
+        ),
+        "self_is_visible": ("import os\nprint(os.path.exists('/proc/self/status'))", "True"),
         "list_dev": ("import os\nprint(sorted(os.listdir('/dev')))", str(sorted(DEV))),
         "list_root": ("import os\nprint(sorted(os.listdir('/')))", None),
         "repo_hidden": (f"import os\nprint(os.path.exists({str(REPO / 'README.md')!r}))", "False"),

@@ -26,9 +26,11 @@ FORK_FLAGS = 0x01000000 | 0x00200000 | 17  # CLONE_CHILD_SETTID | CLONE_CHILD_CL
 THREAD_FLAGS = 0x003D0F00  # CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|PARENT_SETTID|CHILD_CLEARTID
 
 
-def run_bpf(program: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: int = 0) -> int:
+def run_bpf(
+    program: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: int = 0, arg3: int = 0
+) -> int:
     """Evaluate a classic BPF program over one struct seccomp_data (only what our filter uses)."""
-    data = struct.pack("<iIQ6Q", nr, arch, 0, arg0, 0, 0, 0, 0, 0)
+    data = struct.pack("<iIQ6Q", nr, arch, 0, arg0, 0, 0, arg3, 0, 0)
     acc, pc = 0, 0
     while True:
         code, jt, jf, k = program[pc]
@@ -77,6 +79,38 @@ def test_refused_call(name: str) -> None:
 )
 def test_decisions(nr: int, arg0: int, expected: int) -> None:
     assert run_bpf(PROGRAM, nr, X86, arg0) == expected
+
+
+# what the sandbox's own set-up does after the filter is in: the template clones programs into new
+# PID (and mount) namespaces, a program mounts its procfs; exactly those values pass, nothing near them
+PROGRAM_CLONE = 0x00008000 | 0x20000000 | 0x00020000 | 17  # CLONE_PARENT | NEWPID | NEWNS | SIGCHLD
+PROC_FLAGS = 2 | 4 | 8  # MS_NOSUID | MS_NODEV | MS_NOEXEC
+EXCEPTIONS = seccomp.instructions(errno.EXDEV, clone_exact=[PROGRAM_CLONE], mount_exact=[PROC_FLAGS])
+
+
+@pytest.mark.parametrize(
+    ("nr", "arg0", "arg3", "expected"),
+    [
+        (seccomp.CLONE_NR, PROGRAM_CLONE, 0, seccomp.RET_ALLOW),
+        (seccomp.CLONE_NR, PROGRAM_CLONE | 0x10000000, 0, EXDEV),  # + CLONE_NEWUSER
+        (seccomp.CLONE_NR, PROGRAM_CLONE & ~0x00008000, 0, EXDEV),  # without CLONE_PARENT
+        (seccomp.CLONE_NR, 0x20000000 | 17, 0, EXDEV),
+        (seccomp.CLONE_NR, FORK_FLAGS, 0, seccomp.RET_ALLOW),
+        (seccomp.MOUNT_NR, 0, PROC_FLAGS, seccomp.RET_ALLOW),
+        (seccomp.MOUNT_NR, 0, PROC_FLAGS | 1, EXDEV),  # + MS_RDONLY
+        (seccomp.MOUNT_NR, 0, 4096, EXDEV),  # MS_BIND
+        (seccomp.MOUNT_NR, 0, PROC_FLAGS | (1 << 32), EXDEV),  # the high word counts too
+        (seccomp.MOUNT_NR, 0, 0, EXDEV),
+        (seccomp.REFUSED_X86_64["umount2"], 0, 0, EXDEV),
+    ],
+)
+def test_exact_exceptions(nr: int, arg0: int, arg3: int, expected: int) -> None:
+    assert run_bpf(EXCEPTIONS, nr, X86, arg0, arg3) == expected
+
+
+def test_without_exceptions_mount_is_refused_whatever_its_flags() -> None:
+    for flags in (0, PROC_FLAGS, 4096, 32):
+        assert run_bpf(PROGRAM, seccomp.MOUNT_NR, X86, 0, flags) == EXDEV
 
 
 def test_everything_else_is_allowed() -> None:

@@ -53,6 +53,11 @@ class NamespaceForker:
             raise OSError(f"clone() number unknown on {os.uname().machine}")
         self.tid_slot = _tid_slot()
 
+    def full_flags(self, flags: int) -> list[int]:
+        """What `fork(flags)` passes to clone(): with SIGCHLD, and CLONE_CHILD_SETTID where the thread
+        id slot was found (both, since a template cloned from this one finds its own)."""
+        return [flags | signal.SIGCHLD, flags | signal.SIGCHLD | CLONE_CHILD_SETTID]
+
     def fork(self, flags: int) -> int:
         flags |= signal.SIGCHLD
         ctid = None

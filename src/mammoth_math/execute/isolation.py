@@ -34,6 +34,7 @@ MS_STRICTATIME = 1 << 24
 MNT_DETACH = 2
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
@@ -90,22 +91,32 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(_libc.syscall(_SYS_PIVOT_ROOT, new_root.encode(), put_old.encode()), "pivot_root")
 
 
+PROC_MOUNT_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC  # the seccomp filter lets exactly these pass
+
+
 def mount_program_proc() -> None:
     """Cover /proc with a procfs of the calling process's PID namespace (it must be alone in a fresh
     mount namespace: template.py clones programs with CLONE_NEWNS)."""
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    mount("proc", "/proc", "proc", PROC_MOUNT_FLAGS)
 
 
-def drop_capabilities(uid: int | None) -> None:
-    """No capabilities left, now or after an exec: the bounding and ambient sets are cleared, then the
-    uid drops to `uid` (as real root) or every capability goes (uid 0 of our user namespace, which
-    holds them all there: mount, umount, ...)."""
+def drop_bounding_set() -> None:
+    """Empty the bounding and ambient sets: no capability can come back, by exec or capset. Done once
+    in each template (its children inherit the sets); the template keeps the capabilities it has."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break  # past the last capability this kernel knows (EINVAL)
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+
+def drop_capabilities(uid: int | None) -> None:
+    """No capabilities left: the uid drops to `uid` (as real root), or every capability goes (uid 0 of
+    our user namespace, which holds them all there: mount, umount, ...)."""
     if uid is not None:
         drop_privileges(uid)
+        # the uid change made us non-dumpable, which hidepid treats as another user's process: a
+        # program would not see its own children in /proc (nothing else changes: no ptrace, no core)
+        prctl(PR_SET_DUMPABLE, 1)
         return
     header = (ctypes.c_uint32 * 2)(_CAPABILITY_V3, 0)
     data = (ctypes.c_uint32 * 6)()
@@ -123,7 +134,8 @@ class Isolation:
 
     def __init__(self, drop_uid: int | None, program_proc: bool, description: str) -> None:
         self.drop_uid = drop_uid  # first uid of this server's block; None: we stay who we are (userns)
-        self.program_proc = program_proc  # each program mounts a procfs of its own PID namespace
+        # each program mounts a procfs of its own PID namespace (userns); else the server's is hidepid
+        self.program_proc = program_proc
         self.description = description
 
 
@@ -191,15 +203,14 @@ def setup(tmp_size_mb: int) -> Isolation:
         drop = None
     # our mounts must not propagate back to the host
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    program_proc = root.build(tmp_size_mb, needed_paths())
+    proc = root.build(tmp_size_mb, needed_paths(), uid_per_program=drop is not None)
     hostname = b"sandbox"  # the host's name stays outside too (UTS namespace)
     _check(_libc.sethostname(hostname, len(hostname)), "sethostname")
     return Isolation(
         drop_uid=drop,
-        program_proc=program_proc,
+        program_proc=proc == root.PROC_OWN,
         description=(
-            "minimal root (pivot_root: interpreter read-only, private /tmp, minimal /dev"
-            + (", /proc of its own PID namespace per program)" if program_proc else ", empty /proc)")
+            f"minimal root (pivot_root: interpreter read-only, private /tmp, minimal /dev, {proc})"
             + " + netns(no interfaces up) + ipc/uts/cgroup ns + pidns per program + seccomp filter"
             + (f" + unprivileged uid {drop}+slot" if drop is not None else " + userns, no capabilities")
         ),

@@ -12,7 +12,6 @@ import signal
 import sys
 
 from mammoth_math.execute import isolation
-from mammoth_math.execute.seccomp import Installer
 
 # written by the sandbox server into the job's working directory, read and removed by the child
 CODE_FILE = ".program.py"
@@ -33,7 +32,6 @@ class Confinement:
         "nofile",
         "nproc",
         "program_proc",
-        "syscall_filter",
     )
 
     def __init__(
@@ -47,7 +45,6 @@ class Confinement:
         max_answer_chars: int,
         isolated: bool,
         program_proc: bool,
-        syscall_filter: Installer | None,
     ) -> None:
         self.memory_bytes = memory_bytes
         self.cpu_seconds = cpu_seconds
@@ -57,13 +54,12 @@ class Confinement:
         self.max_answer_chars = max_answer_chars
         self.isolated = isolated  # namespaces: capabilities to drop, a PID namespace of its own
         self.program_proc = program_proc  # mount a procfs of its own PID namespace (fresh mount ns)
-        self.syscall_filter = syscall_filter  # built once; None only in unsafe mode off x86-64
 
 
 def enter(uid: int | None, conf: Confinement, cpu_hard: int, keep: int) -> None:
     """Become a sandboxed process: own session, stdin closed, no fd above `keep`, its own /proc, limits,
-    no capabilities (unprivileged uid as root), no new privileges, the seccomp filter. The environment
-    is already the programs' (template.serve)."""
+    no capabilities (unprivileged uid as root), no new privileges. The environment and the seccomp
+    filter are the template's, inherited with the clone (template.serve)."""
     gc.enable()
     os.setsid()
     null = os.open("/dev/null", os.O_RDONLY)
@@ -85,10 +81,7 @@ def enter(uid: int | None, conf: Confinement, cpu_hard: int, keep: int) -> None:
     # after the uid change (which clears it): never outlive the server (our parent, by CLONE_PARENT)
     isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
     sys.argv = ["<program>"]
-    if conf.syscall_filter is not None:
-        conf.syscall_filter.install()  # sets no_new_privs first
-    else:
-        isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+    isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)  # already set with a filter; kept without one
 
 
 def take_program(fds: list[int], workdir: str, result_fd: int) -> str:

@@ -8,10 +8,16 @@ root is then detached, so nothing else of the host exists for the processes star
   `sys.path`, wherever they live (under /tmp, under a 0700 home, on another mount), with the symlinks
   on the way recreated, and the system library directories its extension modules link against;
 - `/etc` holding only the loader cache and a two-line passwd/group of our own;
-- `/dev` with null, zero, full, random and urandom (bind-mounted: no mknod in a user namespace);
+- `/dev` with null, zero, full, random and urandom and nothing else (bind-mounted: no mknod in a user
+  namespace; no /dev/fd or /dev/stdin links, which Python programs do not need);
 - a private, size-capped `/tmp` (the working directories live there);
-- `/proc`: the host's, for the server itself, which each program covers with a procfs of its own PID
-  namespace (template.py), so a program sees its own processes only.
+- `/proc` showing a program its own processes only. As real root, where each program runs as a uid
+  of its own: one procfs mounted with `hidepid=2` (a program sees itself and its children, under
+  their host pids). In a user namespace, where programs and the user's own processes share one uid
+  and hidepid hides nothing: the host's procfs bound for the server, which each program covers with
+  a procfs of its own PID namespace (template.py clones it into a mount namespace of its own for
+  that). The per-program mount costs ~10% of a trivial program's time, so it is not used where
+  hidepid does the job.
 
 There is no /home, /root, /var, /run, /sys, project checkout, data directory or host socket in it.
 Sources are opened (O_PATH) before the tmpfs is mounted and bound through /proc/self/fd, so a source
@@ -116,8 +122,14 @@ def _bind(fd: int, root: str, path: str) -> None:
     isolation.mount(f"/proc/self/fd/{fd}", root + path, None, isolation.MS_BIND | isolation.MS_REC)
 
 
-def build(tmp_size_mb: int, paths: list[str]) -> bool:
-    """Assemble the root and pivot into it; returns whether /proc could be mounted for the programs.
+# how programs see /proc (build() says which)
+PROC_HIDEPID = "/proc with hidepid"  # the server's, shared
+PROC_OWN = "/proc of its own PID namespace per program"  # each program mounts one
+PROC_EMPTY = "empty /proc"  # the kernel refused both
+
+
+def build(tmp_size_mb: int, paths: list[str], uid_per_program: bool) -> str:
+    """Assemble the root and pivot into it; returns how programs see /proc (PROC_*).
 
     Must run in a fresh mount namespace whose mounts no longer propagate to the host.
     """
@@ -134,10 +146,6 @@ def build(tmp_size_mb: int, paths: list[str]) -> bool:
         )
         for path, fd in layout.devices.items():
             _bind(fd, root, path)
-        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0")):
-            os.symlink(target, f"{root}/dev/{name}")
-        for i, name in enumerate(("stdout", "stderr"), start=1):
-            os.symlink(f"/proc/self/fd/{i}", f"{root}/dev/{name}")
         for name, text in (("passwd", _PASSWD), ("group", _GROUP)):
             with open(f"{root}/etc/{name}", "w") as f:
                 f.write(text)
@@ -148,7 +156,7 @@ def build(tmp_size_mb: int, paths: list[str]) -> bool:
             _makedirs(root, os.path.dirname(link))
             if not os.path.lexists(root + link):
                 os.symlink(layout.links[link], root + link)
-        proc = _server_proc(layout.proc, root + "/proc")
+        proc = _server_proc(layout.proc, root + "/proc", uid_per_program)
     finally:
         layout.close()
     os.chdir(root)
@@ -160,17 +168,24 @@ def build(tmp_size_mb: int, paths: list[str]) -> bool:
     return proc
 
 
-def _server_proc(fd: int, target: str) -> bool:
-    """The host's procfs, bound (without its submounts) for the server and templates; each program
-    covers it with a procfs of its own PID namespace. Bound rather than mounted anew: in a user
-    namespace the kernel lets a program mount procfs only where one is already fully visible, and the
-    server, in the host's PID namespace, may not mount one itself. False where even this is refused:
-    programs then get an empty /proc."""
+def _server_proc(fd: int, target: str, uid_per_program: bool) -> str:
+    """Mount the server's /proc; returns how programs see /proc.
+
+    With a uid per program: a fresh procfs with hidepid=2. Otherwise the host's procfs, bound without
+    its submounts, for the server and templates to read: bound rather than mounted anew because in a
+    user namespace the kernel lets a program mount procfs only where one is already fully visible,
+    and the server, in the host's PID namespace, may not mount one itself. Where even that is
+    refused, an empty /proc (and programs mount nothing).
+    """
+    flags = isolation.MS_NOSUID | isolation.MS_NODEV | isolation.MS_NOEXEC
     try:
+        if uid_per_program:
+            isolation.mount("proc", target, "proc", flags, "hidepid=2")
+            return PROC_HIDEPID
         isolation.mount(f"/proc/self/fd/{fd}", target, None, isolation.MS_BIND)
     except isolation.IsolationError:
-        return False
-    return True
+        return PROC_EMPTY
+    return PROC_OWN
 
 
 def _remount_readonly(binds: list[str], devices: list[str]) -> None:

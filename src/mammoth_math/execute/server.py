@@ -1,7 +1,7 @@
 """The sandbox server: one per Sandbox, started as `python -m mammoth_math.execute.server CONFIG_JSON`.
 
 It enters its isolation once (network, mount, IPC, UTS and cgroup namespaces; pivot_root into the
-minimal root of root.py), builds the seccomp filter every program installs, then starts the light template process
+minimal root of root.py), then starts the light template process
 (template.py: the standard library's math modules imported and exercised, heap frozen for the
 garbage collector); the sympy and full templates are cloned from it when a program first needs them
 (warm.py). Every program is cloned from the smallest template that holds what it imports. The
@@ -34,10 +34,11 @@ def main() -> None:
     if os.getppid() != int(cfg["parent_pid"]):
         return
     iso = None
-    syscall_filter = None
+    filtered = False
     try:
-        # the filter first: off x86-64 it cannot be built, and nothing is set up for nothing
-        syscall_filter = seccomp.Installer(seccomp.build())
+        # the filter's machine first: off x86-64 it cannot be built, and nothing is set up for nothing
+        seccomp.check_machine()
+        filtered = True
         iso = isolation.setup(int(cfg["tmp_mb"]))
     except (isolation.IsolationError, seccomp.FilterError, OSError) as exc:
         # only an explicit opt-in lets programs run without isolation
@@ -47,7 +48,7 @@ def main() -> None:
             protocol.write_frame(out_fd, {"ready": False, "error": f"IsolationUnavailable: {exc}"})
             return
     # the light template now (its heap: the standard library only); the full one when first needed
-    sock, light_pid = _start_template(cfg, iso, syscall_filter, (in_fd, out_fd), warm.warm_light)
+    sock, light_pid = _start_template(cfg, iso, filtered, (in_fd, out_fd), warm.warm_light)
     supervisor = None
     try:
         # imported only now: the templates carry none of the bookkeeping
@@ -55,7 +56,7 @@ def main() -> None:
 
         desc = iso.description if iso else "UNSAFE: no namespaces, no uid drop (process group kill only)"
         if iso is None:
-            desc += ", seccomp filter" if syscall_filter else ", no seccomp filter"
+            desc += ", seccomp filter" if filtered else ", no seccomp filter"
         protocol.write_frame(out_fd, {"ready": True, "isolation": desc})
         supervisor = controller.Supervisor(cfg, iso, out_fd, {warm.LIGHT: sock})
         supervisor.serve(in_fd)
@@ -69,11 +70,12 @@ def main() -> None:
 def _start_template(
     cfg: dict[str, Any],
     iso: isolation.Isolation | None,
-    syscall_filter: seccomp.Installer | None,
+    filtered: bool,
     protocol_fds: tuple[int, int],
     warm_up: Callable[[], None],
 ) -> tuple[socket.socket, int]:
-    """Fork a template that warms up with `warm_up`; returns our end of its socket and its pid."""
+    """Fork a template that warms up with `warm_up` (and installs the seccomp filter every process it
+    clones inherits, when `filtered`); returns our end of its socket and its pid."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:
@@ -82,7 +84,7 @@ def _start_template(
             for fd in protocol_fds:
                 os.close(fd)
             ours.close()
-            template.serve(theirs, cfg, iso, syscall_filter, warm_up)
+            template.serve(theirs, cfg, iso, filtered, warm_up)
         finally:
             os._exit(1)
     theirs.close()
