@@ -63,6 +63,22 @@ def test_rerun_skips_and_a_changed_arm_reruns_only_its_stages(
     assert [before["runs"][i] for i in keep] == [after["runs"][i] for i in keep]
 
 
+def test_cli_status_and_plan(finished: Path, tmp_path: Path, capsys) -> None:
+    from mammoth_math.cli import main
+
+    assert main(["experiment", "status", str(finished)]) == 0
+    captured = capsys.readouterr()
+    lines = {line.split()[0]: line.split() for line in captured.out.splitlines()[2:]}
+    assert set(lines) == STAGES and all(parts[1] == "done" for parts in lines.values())
+    assert "19 of 19 stages done; 0 to go" in captured.err
+    spec = write_spec(tmp_path / "spec.yaml", tiny_spec())
+    assert main(["experiment", "plan", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "train:hybrid" in out and "4 steps" in out and out.splitlines()[-1].startswith("total")
+    assert main(["experiment", "status", str(tmp_path)]) == 2
+    assert "not an experiment folder" in capsys.readouterr().err
+
+
 def test_only_runs_one_piece_and_needs_its_inputs(tmp_path: Path, data_dir: Path) -> None:
     spec = load_spec(write_spec(tmp_path / "spec.yaml", tiny_spec()))
     assert run_experiment(spec, tmp_path / "out", only="curate:cot", data_dir=str(data_dir)) == {

@@ -31,11 +31,22 @@ def run(args: argparse.Namespace) -> int:
     from mammoth_math.evaluate import EvalError
     from mammoth_math.experiment import SpecError
     from mammoth_math.export import ExportError
+    from mammoth_math.generate import GenerateError
     from mammoth_math.train import ConfigError, TrainDataError
 
+    errors = (
+        SpecError,
+        DataError,
+        RegistryError,
+        EvalError,
+        ExportError,
+        ConfigError,
+        TrainDataError,
+        GenerateError,
+    )
     try:
         return {"run": _run, "plan": _plan, "status": _status}[args.action](args)
-    except (SpecError, DataError, RegistryError, EvalError, ExportError, ConfigError, TrainDataError) as e:
+    except errors as e:
         return fail(str(e))
 
 
