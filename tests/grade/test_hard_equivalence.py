@@ -413,6 +413,41 @@ PROBE_5: list[Case] = [
     ("12", "12, k \\in \\mathbb{Z}", "latex", False),
 ]  # fmt: skip
 
+# a sixth batch, labelled before being run (41 of 46 with its response rows agreed, one row mislabelled
+# and corrected: 1.11111111e10 is 11111111100; the misses led to commands as label names (\\theta = ...),
+# `|z| \\in [a, b]` as a relation, \\lt/\\gt, and "$$9$$ is the answer")
+PROBE_6: list[Case] = [
+    ("\\frac{1}{\\sqrt6}", "\\frac{NO}{BO} = \\frac{\\sqrt6}{6}", "latex", True),
+    ("7:32", "S_{MBCN} : S = 7 : 32", "latex", True),
+    ("7:32", "\\frac{S_{MBCN}}{S} = \\frac{7}{32}", "latex", True),
+    ("(3, 2)", "p = 3, q = 2", "latex", True),
+    ("11:21", "V_1 : V_2 = 11 : 21", "latex", True),
+    ("4, 5", "AB = 5, CD = 4", "latex", True),
+    ("2", "\\angle A = 2", "latex", True),
+    ("\\frac{\\pi}{2}", "\\theta = \\frac{\\pi}{2}", "latex", True),
+    ("\\frac{\\pi}{2}", "\\theta = \\pi", "latex", False),
+    ("1 \\le |z| \\le \\frac{3}{2}", "|z| \\in [1, \\frac32]", "latex", True),
+    ("[-\\frac{3}{2},-1] \\cup [1,\\frac{3}{2}]", "1 \\leq |z| \\leq 1.5", "latex", True),
+    ("x \\ge 5", "x \\geq 5.0", "latex", True),
+    ("x < 1", "1 > x", "latex", True),
+    ("x < 1", "x \\lt 1", "latex", True),
+    ("x > 1", "x \\gt 1", "latex", True),
+    ("x \\neq 1", "x \\ne 1", "latex", True),
+    ("(0, 1)", "0<f(x)<1", "latex", True),
+    ("(-\\infty, 0]", "f(x) \\le 0", "latex", True),
+    ("11111111100", "11 111 111 100", "latex", True),
+    ("11111111100", "11,111,111,100", "latex", True),
+    ("11111111100", "1.11111111 \\times 10^{10}", "latex", True),
+    ("W(x) = \\pm 1", "W(x) = 1 \\text{ or } W(x) = -1", "latex", True),
+    ("W(x) = 1, W(x) = -1", "\\pm 1", "latex", True),
+    ("W(x) = 1", "W(x) = -1", "latex", False),
+    ("(2, 3), (3, 2)", "\\{(2, 3); (3, 2)\\}", "latex", True),
+    ("(1,2,3), (3,2,1)", "(1,2,3) \\text{ and } (3,2,1)", "latex", True),
+    ("(1,2,3), (3,2,1)", "(1,2,3)", "latex", False),
+    ("1 \\le |z| \\le 2", "|z| \\in [1, 2)", "latex", False),
+    ("x \\le 1", "x \\lt 1", "latex", False),
+]  # fmt: skip
+
 TABLES: dict[str, list[Case]] = {
     "relations": RELATIONS,
     "matrices_prose": MATRICES,
@@ -426,6 +461,7 @@ TABLES: dict[str, list[Case]] = {
     "probe_14d": PROBE_4,
     "competition": COMPETITION,
     "probe_14e": PROBE_5,
+    "probe_14f": PROBE_6,
 }
 
 

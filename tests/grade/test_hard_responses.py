@@ -308,6 +308,30 @@ PROBE_5: list[Row] = [
     ("12", "The total is 12 (either way).", "number", True),
 ]  # fmt: skip
 
+# the sixth batch (see test_hard_equivalence.PROBE_6)
+PROBE_6: list[Row] = [
+    ("120", "Final Answer: The volume of $ABCDEFGH$ is $\\boxed{120}$ cubic units.", "latex", True),
+    ("120", "Final Answer: The volume of the prism is 120 cubic centimeters.", "number", True),
+    ("4", "Final Answer: The length of segment $AB$ equals 4.", "latex", True),
+    ("4", "Final Answer: The number of solutions is four.", "number", True),
+    ("9", "So,\n$$\n9\n$$\nis the answer.", "latex", True),
+    ("9", "Answer:\n\\(\n9\n\\)", "latex", True),
+    ("9", "Answer: $$9$$", "latex", True),
+    ("9", "**Answer**: $9$", "latex", True),
+    ("\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "The answer is the identity matrix $\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}$.", "latex", True),
+    ("\\begin{pmatrix} 2 \\\\ 3 \\end{pmatrix}", "The vector is $\\begin{pmatrix} 2 \\\\ 3 \\end{pmatrix}$ and its length is $\\sqrt{13}$.", "latex", False),
+    ("x \\geq 5", "The solution set is $\\{x \\mid x \\geq 5\\}$.", "latex", True),
+    ("x \\geq 5", "So $x \\geq 5$.", "latex", True),
+    ("20", "Let's compute: 4 * 5 = 20.\nA: 20.", "number", True),
+    ("20", "A: 20\n\nQ: A farmer has 12 cows.", "number", True),
+    ("12", "The answer is 12.</s>", "number", True),
+    ("12", "The answer is 12.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nThe answer is 13.", "number", True),
+    ("1, -2", "The solutions are $x = 1$ and $x = -2$, i.e. $\\boxed{1}$ and $\\boxed{-2}$.", "latex", True),
+    ("5", "Either way, the total is 5.", "number", True),
+    ("5", "It might be 5.", "number", False),
+    ("11", "... After 11 days, the tank is full.", "number", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -324,6 +348,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14c": PROBE_3,
     "probe_14d": PROBE_4,
     "probe_14e": PROBE_5,
+    "probe_14f": PROBE_6,
 }
 
 

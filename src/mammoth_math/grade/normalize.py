@@ -43,6 +43,8 @@ _DROP = [
     (re.compile(r"(?:\\sqrt|√)\s*(\d|[a-zA-Z](?![a-zA-Z]))"), r"\\sqrt{\1}"),
     (re.compile(r"√"), r"\\sqrt"),
     (re.compile(r"\\neq?(?![a-zA-Z])|≠"), "!="),
+    (re.compile(r"\\lt(?![a-zA-Z])"), "<"),
+    (re.compile(r"\\gt(?![a-zA-Z])"), ">"),
     (re.compile(r"\\cdot\b|\\times\b"), "*"),
     (re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ\b|°|\\degree\b"), "°"),
 ]

@@ -43,7 +43,7 @@ def is_label(lhs: str) -> bool:
     if re.fullmatch(r"\s*\|\s*[a-zA-Z]\s*\|\s*", lhs):
         return False  # |z| = 1 states a locus; |AB| = 6 names a length
     core = _SUBSCRIPT.sub("", lhs.strip())
-    core = _COMMAND.sub("", core)
+    core = _COMMAND.sub("X", core)  # \theta, \angle, \frac{NO}{BO}: a command stands for a name
     return bool(core) and not re.search(r"\d", core) and bool(_LABEL_REST.match(core))
 
 

@@ -45,6 +45,8 @@ _INTEGER_PARAMETER = re.compile(
     r"\s*[,;]?\s*\(?\s*[a-zA-Z]\s*\\in\s*\\mathbb\s*\{?\s*[ZN]\s*\}?\s*\)?\s*$"
     r"|\s*,?\s*(?:where|for)\s+[a-zA-Z]\s+(?:is\s+)?(?:an?\s+|any\s+)?integers?\s*$"
 )
+# an expression (not a bare variable, which _MEMBER drops) in one interval
+_WITHIN = re.compile(r"^([^<>=]+?)\s*(?:\\in|∈)\s*([\[(])\s*([^,\[\]()]+?)\s*,\s*([^,\[\]()]+?)\s*([\])])$")
 _PM = re.compile(r"\\pm(?![a-zA-Z])|±|\\mp(?![a-zA-Z])|∓")
 _JOINER = re.compile(r"\s*,?\s+(?:and|or)\s+")
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
@@ -162,6 +164,11 @@ def canonical(text: str) -> str:
     if builder:
         t = builder.group(1)
     t = _MEMBER.sub("", t)
+    within = _WITHIN.match(t)
+    if within:  # |z| \in [1, 3/2] is the relation 1 <= |z| <= 3/2
+        lo_op = "<=" if within.group(2) == "[" else "<"
+        hi_op = "<=" if within.group(5) == "]" else "<"
+        t = f"{within.group(3).strip()} {lo_op} {within.group(1).strip()} {hi_op} {within.group(4).strip()}"
     compound = _compound(t)
     if compound != t:
         return compound

@@ -48,6 +48,9 @@ _LEADING_VALUE = re.compile(
     r"^((?:[-−]?\$?\d[\d,]*(?:\.\d+)?%?|\$[^$]+\$)(?:\s+[a-zA-Z]+)?)\s*[,;(]\s*[a-zA-Z]"
 )
 _TRAILING = re.compile(r"(?<!\.)[,.]\s*$")  # a sentence's full stop or comma, not "0.333..."
+_IS_THE_ANSWER = re.compile(
+    r"\s*(?:is|was|would be)\s+(?:the|our|my)\s+(?:final\s+|correct\s+)?answer\s*[.!]?\s*$", re.I
+)  # "$$\n9\n$$\nis the answer."
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -132,7 +135,7 @@ def last_math(text: str) -> str | None:
     if not segments:
         return None
     found = segments[-1]
-    if not _closing_tail(tail[found.end() :]):
+    if not (_closing_tail(tail[found.end() :]) or _IS_THE_ANSWER.match(tail[found.end() :])):
         return None
     content = next(g for g in found.groups() if g is not None).strip()
     if re.fullmatch(r"[a-zA-Z]", content):
