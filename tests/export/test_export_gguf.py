@@ -106,3 +106,25 @@ def test_round_trip_greedy_matches_transformers(tmp_path: Path, arch: str, tied:
     gaps = [_parting_gap(model_dir, p, g, r) for p, g, r in zip(PROMPTS, got, ref, strict=True)]
     assert max(gaps) < tol, (gaps, got, ref)
     assert sum(g == r for g, r in zip(got, ref, strict=True)) >= len(PROMPTS) // 2, (got, ref)
+
+
+def test_real_smollm2_round_trip(tmp_path: Path) -> None:
+    """The real SmolLM2-135M (llama architecture, peaked distributions): dequantized into transformers as
+    `train` loads it, exported f16, its greedy continuations equal the transformers model's."""
+    import torch
+
+    from mammoth_math.train.models import load_model_and_tokenizer
+
+    model, tok = load_model_and_tokenizer("smollm2", None, torch.float32, 512)
+    hf_dir = tmp_path / "hf"
+    model.save_pretrained(str(hf_dir))
+    tok.save_pretrained(str(hf_dir))
+    (hf_dir / "mammoth_training.json").write_text('{"config": {"model": "smollm2", "tokenizer": null}}')
+    out = tmp_path / "smollm2.gguf"
+    info = export_gguf(hf_dir, out, type="f16")  # the tokenizer GGUF found from the manifest
+    assert info["arch"] == "llama" and info["tokenizer_from"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    ref = _greedy(f"hf:{hf_dir}", batch_size=1)
+    got = _greedy(f"gguf:{out}", n_ctx=256, n_parallel=1, cache_prompt=False)
+    assert sum(g == r for g, r in zip(got, ref, strict=True)) >= 3, (got, ref)
+    gaps = [_parting_gap(hf_dir, p, g, r) for p, g, r in zip(PROMPTS, got, ref, strict=True)]
+    assert max(gaps) < 0.1, (gaps, got, ref)
