@@ -152,6 +152,8 @@ def _nonzero_values(terms: list[str]) -> list[Fraction] | None:
 def _without_label(g: str, p: str) -> tuple[str, str] | None:
     """`(p,q) = (3,2)` vs `(3,2)`: the side with a label loses it (relations.is_label says what a label
     is, so `x^2+y^2 = 25` keeps its left side); None when neither or both sides are labelled."""
+    if "=" not in g and "=" not in p:
+        return None  # the common case, without a character scan
     ge, pe = bool(top_level_equals(g)), bool(top_level_equals(p))
     if ge == pe:
         return None
