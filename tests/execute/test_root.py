@@ -49,6 +49,7 @@ CLONE_NEW_FLAGS = {
 # outside /tmp and outside the repository, where host services leave their sockets and files
 HOST_DIR = f"/var/tmp/mammoth-host-{uuid.uuid4().hex[:8]}"
 SOCKET_PATH = f"{HOST_DIR}/agent.sock"
+ABSTRACT_NAME = f"\0mammoth-host-{uuid.uuid4().hex[:8]}"  # abstract: no file, scoped by network namespace
 FILE_PATH = f"{HOST_DIR}/notes.txt"
 
 
@@ -65,6 +66,9 @@ class HostFixtures:
         os.chmod(self.socket_path, 0o777)
         self.listener.listen(8)
         self.listener.settimeout(0.2)
+        self.abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.abstract.bind(ABSTRACT_NAME)
+        self.abstract.listen(8)
         self.accepted = 0
         self._stop = False
         self._thread = threading.Thread(target=self._accept, daemon=True)
@@ -90,6 +94,7 @@ class HostFixtures:
         self._stop = True
         self._thread.join(timeout=5)
         self.listener.close()
+        self.abstract.close()
         self.process.kill()
         self.process.wait()
         for name in os.listdir(self.dir):
@@ -120,6 +125,18 @@ def _cases() -> dict[str, tuple[str, str | None]]:
                 print(type(e).__name__)
             """),
             "FileNotFoundError",
+        ),
+        "abstract_unix_socket": (
+            textwrap.dedent(f"""
+            import socket
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect({ABSTRACT_NAME!r})
+                print('connected')
+            except OSError as e:
+                print(type(e).__name__)
+            """),
+            "ConnectionRefusedError",
         ),
         "read_host_file": (
             f"try:\n    print(open({FILE_PATH!r}).read())\nexcept OSError as e:\n    print(type(e).__name__)",
