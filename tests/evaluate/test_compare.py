@@ -166,3 +166,12 @@ def test_cli_and_errors(tmp_path: Path, capsys) -> None:
         compare_runs([a, a], tmp_path / "o3")
     with pytest.raises(EvalError, match=r"missing.*summary\.json not found"):
         compare_runs([tmp_path / "missing"], tmp_path / "o4")
+
+
+def test_report_draws_one_chart_per_decoding_mode(tmp_path: Path) -> None:
+    a, b = _write_run(tmp_path, "a", A, mode="cot"), _write_run(tmp_path, "b", B, mode="pot")
+    c = _write_run(tmp_path, "c", B, mode="cot")
+    compare_runs([f"x={a}", f"y={b}", f"z={c}"], tmp_path / "out")
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert 'id="chart-compare-cot"' in html and 'id="chart-compare-pot"' in html
+    assert 'id="chart-compare"' not in html

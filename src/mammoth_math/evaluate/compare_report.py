@@ -29,6 +29,28 @@ def _table(head: list[str], rows: list[str], table_id: str) -> str:
     return f'<table id="{table_id}"><thead><tr>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _charts(runs: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    """Grouped bars (benchmarks x runs). Runs of several decoding modes get one chart per mode, the
+    series then being the arms (or runs): 15 bars per group in 7 colours would not read."""
+
+    def values(r: dict[str, Any]) -> dict[str, float]:
+        return {c: v["accuracy"] for c in columns if (v := _cell(r, c)) and v.get("accuracy") is not None}
+
+    modes = {str(r.get("decoding") or r.get("mode") or "") for r in runs}
+    if len(modes) == 1:
+        series = {r["label"]: values(r) for r in runs}
+        return [bar_chart("Accuracy per benchmark and domain average", series, chart_id="chart-compare")]
+    groups: dict[str, dict[str, dict[str, float]]] = {}
+    for r in runs:
+        group = groups.setdefault(str(r.get("decoding") or r.get("mode") or ""), {})
+        name = str(r.get("arm") or r["label"])
+        group[name if name not in group else r["label"]] = values(r)
+    return [
+        bar_chart(f"Accuracy, {mode} decoding", series, chart_id=f"chart-compare-{mode}")
+        for mode, series in groups.items()
+    ]
+
+
 def render_compare(result: dict[str, Any]) -> str:
     from mammoth_math.evaluate.compare import pair_between
 
@@ -38,13 +60,7 @@ def render_compare(result: dict[str, Any]) -> str:
     rows = [
         f"<tr><td>{escape(r['label'])}</td>{''.join(_pct(_cell(r, c)) for c in columns)}</tr>" for r in runs
     ]
-    series = {
-        r["label"]: {
-            c: v["accuracy"] for c in columns if (v := _cell(r, c)) and v.get("accuracy") is not None
-        }
-        for r in runs
-    }
-    chart = bar_chart("Accuracy per benchmark and domain average", series, chart_id="chart-compare")
+    chart = "".join(_charts(runs, columns))
     base = result.get("baseline") or runs[0]["label"]
     diff_rows = []
     for r in runs:
