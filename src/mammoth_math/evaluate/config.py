@@ -7,10 +7,15 @@ from typing import Any
 
 from mammoth_math.api import SamplingParams
 
-MODES = ("cot", "pot", "hybrid", "vote")
-# MAmmoTH's split (Yue et al., 2023, Table 3).
-IN_DOMAIN = ("gsm8k", "math", "aqua", "numglue")
-OUT_OF_DOMAIN = ("svamp", "mathematics", "simuleq", "sat", "mmlu_math")
+# evaluate's own mode: samples drawn with the strategies in vote_modes, majority answer. Every other
+# mode is a strategy name, checked against the registry (plugins included): `eval_modes()`.
+VOTE = "vote"
+
+
+def eval_modes() -> list[str]:
+    from mammoth_math.solve import STRATEGIES
+
+    return [*STRATEGIES.names(), VOTE]
 
 
 class EvalError(Exception):
@@ -42,14 +47,16 @@ class EvalConfig:
     backend_options: dict[str, Any] = field(default_factory=dict, compare=False)  # load_backend(**options)
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise EvalError(f"--mode must be one of {', '.join(MODES)}, got {self.mode!r}")
-        bad = [m for m in self.vote_modes if m not in ("cot", "pot", "hybrid")]
+        modes = eval_modes()
+        if self.mode not in modes:
+            raise EvalError(f"--mode must be one of {', '.join(modes)}, got {self.mode!r}")
+        bad = [m for m in self.vote_modes if m not in modes or m == VOTE]
         if bad or not self.vote_modes:
-            raise EvalError(f"--vote-modes takes cot, pot, hybrid; got {','.join(self.vote_modes)!r}")
+            strategies = ", ".join(m for m in modes if m != VOTE)
+            raise EvalError(f"--vote-modes takes {strategies}; got {','.join(self.vote_modes)!r}")
         if self.samples < 1:
             raise EvalError(f"--samples must be >= 1, got {self.samples}")
-        if self.mode == "vote" and self.samples < 2:
+        if self.mode == VOTE and self.samples < 2:
             raise EvalError("--mode vote needs --samples N with N >= 2")
         if not self.benchmarks:
             raise EvalError("--benchmarks: name at least one benchmark")
@@ -73,7 +80,7 @@ class EvalConfig:
         )
 
     def mode_for_sample(self, sample: int) -> str:
-        return self.vote_modes[sample % len(self.vote_modes)] if self.mode == "vote" else self.mode
+        return self.vote_modes[sample % len(self.vote_modes)] if self.mode == VOTE else self.mode
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from mammoth_math.api import SampleResult
-from mammoth_math.evaluate.config import IN_DOMAIN, OUT_OF_DOMAIN, EvalConfig
+from mammoth_math.benchmarks import get_spec
+from mammoth_math.evaluate.config import EvalConfig
 from mammoth_math.evaluate.metrics import ks_for, pass_at_k
 
 # Fields that differ between an interrupted-and-resumed run and an uninterrupted one.
@@ -87,17 +88,17 @@ def build_summary(
     for name in config.benchmarks:
         bench_rows = [r for r in rows if r.benchmark == name]
         entry = {"mode": config.mode, **stats(bench_rows, config)}
-        if name in ("math", "math500"):
-            entry["by_subject"] = _breakdown(bench_rows, "subject", config)
-            entry["by_level"] = _breakdown(bench_rows, "level", config)
+        for key in get_spec(name).breakdowns:
+            entry[f"by_{key}"] = _breakdown(bench_rows, key, config)
         benchmarks[name] = entry
     accs = {k: v["accuracy"] for k, v in benchmarks.items() if v["accuracy"] is not None}
     overall = stats(rows, config)
     overall["macro_accuracy"] = _mean(list(accs.values()))
-    for label, names in (("in_domain", IN_DOMAIN), ("out_of_domain", OUT_OF_DOMAIN)):
-        present = [accs[n] for n in names if n in accs]
-        overall[f"{label}_average"] = _mean(present)
-        overall[f"{label}_benchmarks"] = [n for n in names if n in accs]
+    # MAmmoTH's split, as each benchmark's spec declares it (a user benchmark says its own)
+    for label, domain in (("in_domain", "in"), ("out_of_domain", "out")):
+        names = [n for n in accs if get_spec(n).domain == domain]
+        overall[f"{label}_average"] = _mean([accs[n] for n in names])
+        overall[f"{label}_benchmarks"] = names
     params = config.params()
     summary: dict[str, Any] = {
         "model": config.model,

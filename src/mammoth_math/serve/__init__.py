@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mammoth_math.serve.config import MODES, ServeConfig
+from mammoth_math.serve.config import ServeConfig
 
-__all__ = ["MODES", "ServeConfig", "create_app", "serve"]
+__all__ = ["ServeConfig", "create_app", "serve"]
 
 
 def __getattr__(name: str) -> Any:

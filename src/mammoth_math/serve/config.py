@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODES = ("cot", "pot", "hybrid")
-
 
 @dataclass(frozen=True)
 class ServeConfig:

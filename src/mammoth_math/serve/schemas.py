@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mammoth_math.api import AnswerType
 from mammoth_math.serve.config import ServeConfig
@@ -33,12 +33,22 @@ class SolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(description="the problem; LaTeX allowed")
-    mode: Literal["cot", "pot", "hybrid"] = Field("hybrid", description="decoding strategy")
+    mode: str = Field("hybrid", description="decoding strategy: a registered one (cot, pot, hybrid, plugins)")
     choices: list[str] = Field(default_factory=list, description="option texts for a multiple-choice problem")
     answer_type: Literal["number", "choice", "latex", "text"] | None = Field(
         None, description="how to read the answer; default: choice when choices are given, else number"
     )
     max_tokens: int | None = Field(None, ge=1, description="generation budget per attempt")
+
+    @field_validator("mode")
+    @classmethod
+    def _registered_mode(cls, mode: str) -> str:
+        # the strategy registry is the one list of modes: a plugin strategy is served like ours
+        from mammoth_math.solve import STRATEGIES
+
+        if mode not in STRATEGIES:
+            raise ValueError(f"unknown mode {mode!r}; known: {', '.join(STRATEGIES.names())}")
+        return mode
 
 
 class ExecuteRequest(BaseModel):
