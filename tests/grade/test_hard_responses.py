@@ -332,6 +332,32 @@ PROBE_6: list[Row] = [
     ("11", "... After 11 days, the tank is full.", "number", True),
 ]  # fmt: skip
 
+# the seventh batch (see test_hard_equivalence.PROBE_7), and the joining rule's near misses
+PROBE_7: list[Row] = [
+    ("x \\geq 5", "The solution is \\(x \\geq 5\\).", "latex", True),
+    ("(0, 1)", "Hence $0 < f(x) < 1$.", "latex", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "The matrix is \\[\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}.\\]", "latex", True),
+    ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "We get $A^2 = \\begin{pmatrix} 7 & 10 \\\\ 15 & 22 \\end{pmatrix}$, and $A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$ is the answer.", "latex", True),
+    ("11111111100", "Thus the sum is $11,\\! 111,\\! 111,\\! 100$.", "latex", True),
+    ("9", "Answer:\n$$9$$", "latex", True),
+    ("9", "Therefore, the answer is:\n\\[\n\\boxed{9}\n\\]", "latex", True),
+    ("120", "Final Answer: The volume of $ABCDEFGH$ is 120.", "latex", True),
+    ("(3,2)", "Final Answer: $(p,q)=(3,2)$", "latex", True),
+    ("7:32", "Final Answer: $S_{MBCN}:S=7:32$", "latex", True),
+    ("(1,2),(3,4)", "The solutions are $(1,2)$ and $(3,4)$.", "latex", True),
+    ("(1,2),(3,4)", "So $\\boxed{(1,2)}$ and $\\boxed{(3,4)}$.", "latex", True),
+    ("(1,2),(3,4)", "So $\\boxed{(1,2)}$ and $\\boxed{(3,5)}$.", "latex", False),
+    ("1, -2", "$\\boxed{-2}$ and $\\boxed{1}$", "latex", True),
+    ("W(x)=1 \\text{ or } W(x)=-1", "So $W(x)=1$ or $W(x)=-1$.", "latex", True),
+    ("12", "The answer is 12.<|im_start|>user\nWhat about 13?<|im_end|>", "number", True),
+    ("20", "Janet has 20 eggs.\nA: 20", "number", True),
+    ("7", "In the question, the names are written in either English or German.\nThe number of names is 7.", "number", True),
+    ("7", "In the question, the names are written in either English or German.\nThe number of names is either 7 or 8.", "number", False),
+    ("3", "The roots lie between $4$ and $6$.", "latex", False),  # operands, not a list of answers
+    ("600", "which equals $50 \\cdot 12$, or $600$.", "latex", True),  # ", or": a restatement
+    ("\\frac{2}{5}", "Hence, $x$ must be $3$ or $\\frac{2}{5}$.", "latex", False),  # a choice still to make
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -349,6 +375,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14d": PROBE_4,
     "probe_14e": PROBE_5,
     "probe_14f": PROBE_6,
+    "probe_14g": PROBE_7,
 }
 
 

@@ -51,6 +51,8 @@ _TRAILING = re.compile(r"(?<!\.)[,.]\s*$")  # a sentence's full stop or comma, n
 _IS_THE_ANSWER = re.compile(
     r"\s*(?:is|was|would be)\s+(?:the|our|my)\s+(?:final\s+|correct\s+)?answer\s*[.!]?\s*$", re.I
 )  # "$$\n9\n$$\nis the answer."
+_SEGMENT_JOIN = re.compile(r"\s*(,)?\s*(?:(and|or)\s+)?", re.I)
+_LIST_INTRO = re.compile(r"(?:\b(?:are|is|be|namely|either)|:)\s*$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -141,7 +143,41 @@ def last_math(text: str) -> str | None:
     if re.fullmatch(r"[a-zA-Z]", content):
         return None
     inner = _last_aligned_row(content)  # $$\\begin{aligned} ... &= 3. \\end{aligned}$$
-    return _right_side(inner if inner is not None else content) or None
+    if inner is not None:
+        return _right_side(inner) or None
+    return _joined_segments(tail, segments) or _right_side(content) or None
+
+
+def _joined_segments(tail: str, segments: list[re.Match[str]]) -> str | None:
+    """ "The solutions are $(1,2)$ and $(3,4)$.", "$W(x)=1$ or $W(x)=-1$": the last segments of a sentence
+    joined by "and"/"or"/commas are one answer listing its values ("or" is kept, as for joined boxes, so
+    it lists solutions in LaTeX and is no single answer). Not ", or" (a restatement: "$50 \\cdot 12$, or
+    $600$"), not different names ("$a = 2$ and $b = 5$"), not operands ("between $4$ and $6$")."""
+    parts, gaps = [segments[-1]], []
+    for prev in reversed(segments[:-1]):
+        gap = _SEGMENT_JOIN.fullmatch(tail[prev.end() : parts[0].start()])
+        if not gap or (gap.group(1) and gap.group(2) and gap.group(2).lower() == "or"):
+            break
+        parts.insert(0, prev)
+        gaps.insert(0, (gap.group(2) or "").lower())
+    if len(parts) < 2:
+        return None
+    contents = [_TRAILING.sub("", next(g for g in m.groups() if g is not None)).strip() for m in parts]
+    eqs = [top_level_equals(c) for c in contents]
+    labels = {c[: e[0]].strip() if len(e) == 1 else None for c, e in zip(contents, eqs, strict=True)}
+    if any(has_relation(c) for c in contents) or len(labels) != 1 or any(len(e) > 1 for e in eqs):
+        return None
+    label = labels.pop()
+    if label is None and any(eqs):
+        return None
+    # a bare "or" between values stays "or": a solution list in LaTeX, no single answer ("$3$ or $\\frac25$")
+    # bare values list solutions only after "are"/"is"/"namely"/":" ("the solutions are $1$ and $3$"),
+    # not as operands ("between $4$ and $6$", "the GCF of $180$ and $168$")
+    if label is None and not _LIST_INTRO.search(tail[max(0, parts[0].start() - 40) : parts[0].start()]):
+        return None
+    return contents[0] + "".join(
+        (" or " if g == "or" else ", ") + c for g, c in zip(gaps, contents[1:], strict=True)
+    )
 
 
 def _last_aligned_row(text: str) -> str | None:

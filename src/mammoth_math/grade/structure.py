@@ -99,6 +99,8 @@ def shape_of(text: str) -> Shape:
         shapes = tuple(shape_of(p) for p in pieces)
         if len(shapes) > 1 and all(s.kind in ("interval", "tuple") and len(s.items) == 2 for s in shapes):
             return Shape("union", parts=shapes)
+        if len(shapes) > 1 and all(s.kind == "set" for s in shapes):  # \{(1,2)\} \cup \{(2,1)\}
+            return Shape("set", tuple(i for s in shapes for i in s.items))
     if t.startswith("\\{") and t.endswith("\\}"):
         inner = t[2:-2].strip()
         return Shape("set", tuple(_items(inner)) if inner else ())
