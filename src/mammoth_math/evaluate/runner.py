@@ -79,6 +79,7 @@ class BatchWorker:
     def __init__(self, solver: Any, config: EvalConfig) -> None:
         self.solver = solver
         self.config = config
+        self.fatal: SandboxUnavailable | None = None  # once set, no batch generates anything more
 
     def _solve(self, batch: Sequence[Problem], sample: int) -> list[SolveResult | str]:
         mode = self.config.mode_for_sample(sample)
@@ -86,14 +87,17 @@ class BatchWorker:
         params = replace(params, seed=params.seed + sample if params.seed is not None else None)
         try:
             return [r[0] for r in self.solver.solve_problems(batch, 1, params, mode=mode)]
-        except SandboxUnavailable:
-            raise  # not the problem's fault: the whole run stops (solve/preflight.py)
+        except SandboxUnavailable as e:
+            self.fatal = e  # not the problem's fault: the whole run stops (solve/preflight.py)
+            raise
         except Exception as e:  # one bad prompt must not sink its batch: retry one by one
             if len(batch) == 1:
                 return [f"solve failed: {type(e).__name__}: {e}"]
             return [x for p in batch for x in self._solve([p], sample)]
 
     def __call__(self, batch: Sequence[Problem]) -> list[SampleResult]:
+        if self.fatal is not None:  # a batch already in the pool when another met a lost sandbox
+            raise self.fatal
         per_problem: list[list[SampleResult]] = [[] for _ in batch]
         for s in range(self.config.samples):
             mode = self.config.mode_for_sample(s)

@@ -1,7 +1,9 @@
 """Solving strategies (cot, pot, hybrid) over one question or a batch; `vote` lives in evaluate."""
 
-from mammoth_math.solve.core import FALLBACK_REASONS, Task, cot_answer, pot_answer, run_cot, run_pot
+from mammoth_math.solve.core import FALLBACK_REASONS, Task, cot_answer, pot_answer
+from mammoth_math.solve.cot import run_cot
 from mammoth_math.solve.output import PUBLIC_FIELDS, describe, public_dict
+from mammoth_math.solve.pot import run_pot
 from mammoth_math.solve.preflight import OVERRIDE_FLAG, require_executor, runs_programs
 from mammoth_math.solve.registry import STRATEGIES
 from mammoth_math.solve.solver import Solver

@@ -1,6 +1,6 @@
-"""The two paths every strategy is built from: CoT (generate, extract an answer) and PoT (generate,
-extract a program, run it, read the answer it printed). Post-processing functions are pure, so the
-fallback rules can be tested on fixed response texts."""
+"""What the strategies share: the Task, the fallback reasons, and the pure post-processing of a CoT
+response or a program's run (cot.py and pot.py build the two paths from these, hybrid.py combines
+them), so the fallback rules can be tested on fixed response texts."""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from mammoth_math.api import (
     Execution,
     Generation,
     SamplingParams,
-    SandboxUnavailable,
     SolveResult,
-    executor_unavailable,
 )
-from mammoth_math.prompts import extract_program, prompt_text
 
 if TYPE_CHECKING:
     from mammoth_math.solve.solver import Solver
@@ -56,7 +53,7 @@ _STATUS_REASON = {
 }
 
 
-def _first(gen: Generation) -> tuple[str, int, int, str]:
+def first_completion(gen: Generation) -> tuple[str, int, int, str]:
     if not gen.completions:
         return "", 0, 0, "error"
     c = gen.completions[0]
@@ -85,76 +82,6 @@ def pot_answer(task: Task, execution: Execution) -> tuple[str | None, str | None
         # solution()'s return value may be a helper object; the printed text can still hold the answer.
         ex = extract_program_answer(execution.stdout, task.answer_type, task.choices or None)
     return (ex.answer, None) if ex.answer is not None else (None, "no_answer")
-
-
-def run_cot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> list[SolveResult]:
-    prompts = [solver.prompt(t, "cot") for t in tasks]
-    gens = solver.generate(prompts, params)
-    results = []
-    for task, prompt, gen in zip(tasks, prompts, gens, strict=True):
-        text, p_tok, c_tok, finish = _first(gen)
-        answer, method = cot_answer(task, text) if finish != "error" else (None, "")
-        results.append(
-            SolveResult(
-                question=task.question,
-                mode_used="cot",
-                answer=answer,
-                rationale=text,
-                seconds=gen.seconds,
-                prompt_tokens=p_tok,
-                completion_tokens=c_tok,
-                raw=(text,),
-                prompts=(prompt_text(prompt),),
-                answer_method=method if answer is not None else "",
-            )
-        )
-    return results
-
-
-def run_pot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> list[SolveResult]:
-    """PoT for a batch: one generate call, then every extracted program in one sandbox batch.
-    A result without an answer carries the reason in `fallback_reason`."""
-    prompts = [solver.prompt(t, "pot") for t in tasks]
-    gens = solver.generate(prompts, params)
-    firsts = [_first(g) for g in gens]
-    programs = [extract_program(text) if finish != "error" else None for text, _, _, finish in firsts]
-    to_run = [i for i, p in enumerate(programs) if p]
-    executions: dict[int, Execution] = {}
-    if to_run:
-        ran = solver.executor.run([programs[i] or "" for i in to_run])
-        lost = next((e for e in ran if executor_unavailable(e)), None)
-        if lost is not None:  # never a silent fallback to CoT: the run stops (preflight.py)
-            from mammoth_math.solve.preflight import unavailable_message
-
-            raise SandboxUnavailable(unavailable_message(lost.error or lost.status.value, ["pot"]))
-        executions = dict(zip(to_run, ran, strict=True))
-    results = []
-    for i, (task, prompt, gen) in enumerate(zip(tasks, prompts, gens, strict=True)):
-        text, p_tok, c_tok, finish = firsts[i]
-        execution = executions.get(i)
-        if finish == "error":
-            answer, reason = None, "generation_error"
-        elif execution is None:
-            answer, reason = None, "no_code"
-        else:
-            answer, reason = pot_answer(task, execution)
-        results.append(
-            SolveResult(
-                question=task.question,
-                mode_used="pot",
-                answer=answer,
-                program=programs[i],
-                execution=execution,
-                fallback_reason=reason,
-                seconds=gen.seconds + (execution.seconds if execution else 0.0),
-                prompt_tokens=p_tok,
-                completion_tokens=c_tok,
-                raw=(text,),
-                prompts=(prompt_text(prompt),),
-                answer_method="program" if answer is not None else "",
-            )
-        )
-    return results
 
 
 def merge_fallback(pot: SolveResult, cot: SolveResult) -> SolveResult:

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mammoth_math.api import SamplingParams, SolveResult
-from mammoth_math.solve.core import Task, merge_fallback, run_cot, run_pot
+from mammoth_math.solve.core import Task, merge_fallback
+from mammoth_math.solve.cot import run_cot
+from mammoth_math.solve.pot import run_pot
 from mammoth_math.solve.registry import STRATEGIES
 
 if TYPE_CHECKING:
