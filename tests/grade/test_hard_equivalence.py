@@ -491,6 +491,28 @@ PROBE_7: list[Case] = [
     ("W(x)=1 \\text{ or } W(x)=-1", "W(x) = 1", "latex", False),
 ]  # fmt: skip
 
+# an eighth batch, spacing commands and answer headings, labelled before being run (30 of 32 with its
+# response rows agreed; the misses led to \\colon and to the bold after "**Final answer:**")
+PROBE_8: list[Case] = [
+    (r"x \geq 5", r"x\;\geq\;5", "latex", True),
+    (r"x \geq 5", r"x \,\ge\, 5", "latex", True),
+    (r"\frac{1}{\sqrt6}", r"\dfrac{1}{\sqrt{6}}", "latex", True),
+    (r"\frac{1}{\sqrt6}", r"\left(\frac{1}{6}\right)^{1/2}", "latex", True),
+    (r"(3,2)", r"\left( 3, 2 \right)", "latex", True),
+    (r"(3,2)", r"(3,\ 2)", "latex", True),
+    (r"11:21", r"11\!:\!21", "latex", True),
+    (r"7:32", r"7 \colon 32", "latex", True),
+    (r"\{1, 2\}", r"\left\{ 1,2 \right\}", "latex", True),
+    (r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", r"\left(\begin{matrix} 1 \\ 2 \end{matrix}\right)", "latex", True),
+    (r"10455", r"10\,455\text{ dollars}", "latex", True),
+    (r"x < 1", r"x<1", "latex", True),
+    (r"x \le -1 \text{ or } x \ge 1", r"|x| \geq 1", "latex", True),
+    (r"x \le -1 \text{ or } x \ge 1", r"|x| > 1", "latex", False),
+    (r"\mathbb{R}", r"(-\infty, +\infty)", "latex", True),
+    (r"\varnothing", r"\emptyset", "latex", True),
+    (r"\emptyset", r"\{\}", "latex", True),
+]  # fmt: skip
+
 TABLES: dict[str, list[Case]] = {
     "relations": RELATIONS,
     "matrices_prose": MATRICES,
@@ -506,6 +528,7 @@ TABLES: dict[str, list[Case]] = {
     "probe_14e": PROBE_5,
     "probe_14f": PROBE_6,
     "probe_14g": PROBE_7,
+    "probe_14h": PROBE_8,
 }
 
 

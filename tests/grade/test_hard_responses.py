@@ -358,6 +358,25 @@ PROBE_7: list[Row] = [
     ("\\frac{2}{5}", "Hence, $x$ must be $3$ or $\\frac{2}{5}$.", "latex", False),  # a choice still to make
 ]  # fmt: skip
 
+# the eighth batch (see test_hard_equivalence.PROBE_8)
+PROBE_8: list[Row] = [
+    ("20", "Ans: 20", "number", True),
+    ("20", "Ans. 20", "number", True),
+    ("20", "ANSWER: 20", "number", True),
+    ("20", "### Final Answer\n20", "number", True),
+    ("20", "**Final answer:** 20", "number", True),
+    ("20", "The final answer is 20.", "number", True),
+    ("20", "The final answer is 21.", "number", False),
+    ("x \\geq 5", "**Final Answer**\n$$x \\geq 5$$", "latex", True),
+    ("(3,2)", "### Final Answer\n\\[\n(p, q) = (3, 2)\n\\]", "latex", True),
+    ("4, 5", "Final Answer: $AB = 4$ and $CD = 5$.", "latex", True),
+    ("11:21", "Final Answer: The ratio of the volumes is $11:21$.", "latex", True),
+    ("11:21", "Final Answer: The ratio of the volumes is $21:11$.", "latex", False),
+    ("10455", "**Answer:** $10,455$", "number", True),
+    ("120", "The volume of $ABCDEFGH$ is $\\boxed{120}$ cubic units.", "latex", True),
+    ("9", "So the answer is $$9.$$", "latex", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -376,6 +395,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14e": PROBE_5,
     "probe_14f": PROBE_6,
     "probe_14g": PROBE_7,
+    "probe_14h": PROBE_8,
 }
 
 

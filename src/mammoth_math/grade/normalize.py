@@ -43,6 +43,7 @@ _DROP = [
     (re.compile(r"(?:\\sqrt|√)\s*(\d|[a-zA-Z](?![a-zA-Z]))"), r"\\sqrt{\1}"),
     (re.compile(r"√"), r"\\sqrt"),
     (re.compile(r"\\neq?(?![a-zA-Z])|≠"), "!="),
+    (re.compile(r"\\colon(?![a-zA-Z])"), ":"),
     (re.compile(r"\\lt(?![a-zA-Z])"), "<"),
     (re.compile(r"\\gt(?![a-zA-Z])"), ">"),
     (re.compile(r"\\cdot\b|\\times\b"), "*"),

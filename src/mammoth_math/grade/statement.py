@@ -72,7 +72,10 @@ def statement_at(text: str, pos: int) -> str:
     rest = text[pos : pos + MAX_STATEMENT]
     head = rest.split("\n", 1)[0]
     # a marker that ends its line ("Answer:\n$$\n9\n$$"): the answer is on the next non-empty line
-    rest = rest[len(head) :].lstrip() if not head.strip(" \t*:") else rest.lstrip(" \t")
+    # "**Final answer:** 20": the bold markers around the marker are not part of the answer
+    rest = (
+        rest[len(head) :].lstrip() if not head.strip(" \t*:") else re.sub(r"^[ \t]*(?:\*+[ \t]+)?", "", rest)
+    )
     for opener, closer in _DISPLAYS:
         if rest.startswith(opener):
             end = rest.find(closer, len(opener))
