@@ -31,10 +31,10 @@ class Server:
         return self.proc.poll() is None
 
 
-def start_server(tmp: Path, *extra: str, timeout_s: float = 180.0) -> Server:
+def start_server(tmp: Path, *extra: str, timeout_s: float = 180.0, model: str = "smollm2") -> Server:
     port = free_port()
     log = tmp / f"server-{port}.log"
-    cmd = [sys.executable, "-m", "mammoth_math", "serve", "--model", "smollm2", "--host", "127.0.0.1"]
+    cmd = [sys.executable, "-m", "mammoth_math", "serve", "--model", model, "--host", "127.0.0.1"]
     cmd += [
         "--port",
         str(port),
@@ -97,4 +97,30 @@ def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
 @pytest.fixture()
 def client(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=120) as c:
+        yield c
+
+
+# the scripted backend stands in for the model (fast tier): PoT prompts get a program, CoT a sentence
+SCRIPTED_RULES = [
+    {"match": "step by step", "texts": ["Six sevens are forty-two. The answer is 42."]},
+    {"match": "crash", "texts": ["```python\nprint(1 / 0)\n```"]},
+    {"match": "writing a Python program", "texts": ["```python\nprint('The total is:', 6 * 7)\n```"]},
+]
+
+
+@pytest.fixture(scope="session")
+def scripted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    import json
+
+    tmp = tmp_path_factory.mktemp("serve-scripted")
+    rules = tmp / "rules.jsonl"
+    rules.write_text("".join(json.dumps(r) + "\n" for r in SCRIPTED_RULES))
+    srv = start_server(tmp, timeout_s=60, model=f"scripted:{rules}")
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture()
+def scripted_client(scripted_server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=scripted_server.url, timeout=60) as c:
         yield c

@@ -19,6 +19,7 @@ from mammoth_math.generate.hf import HFBackend
 from mammoth_math.generate.llamacpp import LlamaCppBackend
 from mammoth_math.generate.models import default_model_path, qwen05b_path, smollm2_path
 from mammoth_math.generate.openai_compat import OpenAIBackend
+from mammoth_math.generate.scripted import ScriptedBackend
 from mammoth_math.generate.vllm_engine import VLLMBackend
 
 # a backend class is built as cls(target, spec, **options); heavy imports happen in its __init__
@@ -27,6 +28,7 @@ BACKENDS.add("gguf", LlamaCppBackend)
 BACKENDS.add("hf", HFBackend)
 BACKENDS.add("vllm", VLLMBackend)
 BACKENDS.add("openai", OpenAIBackend)
+BACKENDS.add("scripted", ScriptedBackend)  # a test double: answers from a rules file (scripted.py)
 
 # alias → (backend kind, function giving the target); the functions assemble/verify once, then cache
 MODEL_ALIASES: Registry[tuple[str, Callable[[Path | None], Path]]] = Registry("model alias")
