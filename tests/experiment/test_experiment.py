@@ -125,8 +125,11 @@ def _mutate(path: str, value):
     [
         ("base_model", KeyError, "base_model: required"),
         ("trian", {}, r"unknown key\(s\) \['trian'\]"),
-        ("train.lora_rank", 4, r"arms\.cot\.train: unknown key 'lora_rank'"),
-        ("train.learning_rate", "fast", r"arms\.cot\.train: learning_rate: expected float"),
+        ("train.lora_rank", 4, r"spec\.yaml: train: unknown key 'lora_rank'"),
+        ("train.learning_rate", "fast", r"spec\.yaml: train: learning_rate: expected float"),
+        ("arms.pot.train", {"lora_rank": 2}, r"arms\.pot\.train: unknown key 'lora_rank'"),
+        ("arms.pot.train", {"qlora": True, "lora": False}, r"arms\.pot\.train: qlora: needs lora=true"),
+        ("arms.pot.train", {"output_dir": "x"}, r"arms\.pot\.train: \['output_dir'\] are set by the experiment"),
         ("arms.pot.mix.sources", [{"source": "gsm8k", "rationale": "both"}], r"arms\.pot\.mix: sources\[0\].*rationale"),
         ("arms.pot.mix.pot_trigger", [], r"arms\.pot\.mix.*pot_trigger"),
         ("arms.hybrid.union", ["cot", "nope"], r"arms\.hybrid\.union: no arm named 'nope'"),
@@ -190,5 +193,5 @@ def test_several_processes_may_only_train(tmp_path: Path, monkeypatch) -> None:
         run_experiment(spec, tmp_path / "out")
     data = tiny_spec()
     data["train"]["output_dir"] = "x"
-    with pytest.raises(SpecError, match=r"train: \['output_dir'\] are set by the experiment"):
+    with pytest.raises(SpecError, match=r"spec\.yaml: train: \['output_dir'\] are set by the experiment"):
         parse_spec(data, "spec.yaml")

@@ -168,8 +168,6 @@ def _recipe(arm: dict[str, Any], where: str, root: Path) -> dict[str, Any] | Non
 
 
 def parse_spec(data: Any, path: str = "spec", root: Path | None = None) -> Spec:
-    from mammoth_math.train import ConfigError, config_from_dict
-
     root = root or Path.cwd()
     top = _mapping(data, path, _TOP)
     if not isinstance(top.get("base_model"), str) or not top["base_model"].strip():
@@ -178,8 +176,7 @@ def parse_spec(data: Any, path: str = "spec", root: Path | None = None) -> Spec:
         **_train_config(top.get("train_config"), path, root),
         **_mapping(top.get("train"), f"{path}: train"),
     }
-    if owned := [k for k in _OWNED if k in train]:
-        raise SpecError(f"{path}: train: {owned} are set by the experiment (base_model, tokenizer, arms)")
+    _check_train(train, f"{path}: train", validate=False)
     ev = _eval(top.get("eval") or {}, f"{path}: eval")
     arms_raw = _mapping(top.get("arms"), f"{path}: arms")
     if not arms_raw:
@@ -201,11 +198,10 @@ def parse_spec(data: Any, path: str = "spec", root: Path | None = None) -> Spec:
         if union and recipe is not None:
             raise SpecError(f"{where}: 'union' takes its rows from other arms; drop 'mix'/'recipe'")
         if trains:
-            merged = {**train, **_mapping(overrides, f"{where}.train")}
-            try:  # the real TrainConfig check, with the data path the run will give it
-                config_from_dict({**merged, "data": "train.jsonl"}, f"{where}.train")
-            except ConfigError as e:
-                raise SpecError(str(e)) from None
+            own = _mapping(overrides, f"{where}.train")
+            _check_train(own, f"{where}.train", validate=False)
+            merged = {**train, **own}
+            _check_train(merged, f"{where}.train", validate=True)
         if not trains and not arm.get("model") and not _evaluable(top["base_model"]):
             raise SpecError(
                 f"{where}.model: the base model {top['base_model']!r} cannot be evaluated untrained; "
@@ -245,6 +241,19 @@ def parse_spec(data: Any, path: str = "spec", root: Path | None = None) -> Spec:
         cost=cost,
         raw=dict(top),
     )
+
+
+def _check_train(values: dict[str, Any], where: str, *, validate: bool) -> None:
+    """Keys and types of a train block; with `validate`, the whole TrainConfig check (with the data
+    path the run will give it)."""
+    from mammoth_math.train import ConfigError, config_from_dict
+
+    if owned := [k for k in _OWNED if k in values]:
+        raise SpecError(f"{where}: {owned} are set by the experiment (base_model, tokenizer, arms)")
+    try:
+        config_from_dict({**values, "data": "train.jsonl"}, where, validate=validate)
+    except ConfigError as e:
+        raise SpecError(str(e)) from None
 
 
 def _train_config(value: Any, path: str, root: Path) -> dict[str, Any]:

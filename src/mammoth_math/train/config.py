@@ -144,11 +144,14 @@ def load_config(
     return config
 
 
-def config_from_dict(values: dict[str, Any], where: str = "config") -> TrainConfig:
-    """A validated config from a mapping (an experiment spec's `train:` block); errors name `where`."""
+def config_from_dict(values: dict[str, Any], where: str = "config", *, validate: bool = True) -> TrainConfig:
+    """A config from a mapping (an experiment spec's `train:` block); errors name `where`. With
+    validate=False only keys and types are checked (a block of defaults that arms complete)."""
     if not isinstance(values, dict):
         raise ConfigError(f"{where}: expected a mapping of key: value, got {type(values).__name__}")
     config = TrainConfig(**{str(k): _coerce(str(k), v, where) for k, v in values.items()})
+    if not validate:
+        return config
     try:
         config.validate()
     except ConfigError as e:
