@@ -377,6 +377,28 @@ PROBE_8: list[Row] = [
     ("9", "So the answer is $$9.$$", "latex", True),
 ]  # fmt: skip
 
+# a ninth batch, GSM8K-style (OpenAI format, A: lines, notes after the answer), labelled before being run
+# (19 of 21 with its truncation rows agreed; a note after the answer that "could be read either way" is
+# no hedge now; "45 minutes or 0.75 hours" for 45 is still a miss and is left out)
+PROBE_9: list[Row] = [
+    ("18", "Janet's ducks lay 16 eggs per day. She eats three and bakes with four, leaving 16 - 3 - 4 = 9 eggs. She sells them at $2 each, so she makes 9 * 2 = $18.\nA: 18", "number", True),
+    ("18", "She makes 9 * 2 = $18 every day.<|eot_id|>", "number", True),
+    ("18", "She makes 9 * 2 = $18 every day.\n\nQ: A robe takes 2 bolts of blue fiber. A: 3", "number", True),
+    ("3", "A robe takes 2 bolts of blue fiber and half that much white fiber, so 2 + 1 = 3 bolts.\nThe answer is 3.", "number", True),
+    ("70000", "So he made a profit of 200000 - 130000 = $70,000.\nThe answer is 70000.", "number", True),
+    ("70000", "So he made a profit of $70,000.", "number", True),
+    ("70000", "So he made a profit of $70,001.", "number", False),
+    ("540", "He runs 3 * 3 = 9 sprints, each 60 meters, for 9 * 60 = 540 meters a week.", "number", True),
+    ("20", "Each chicken gets 3 cups, 20 chickens... The final meal needs 60 - 15 - 25 = 20 cups.", "number", True),
+    ("64", "The total is 64 dollars. (Note: the problem could be read either as per glass or per pair.)", "number", True),
+    ("64", "The total is either 64 or 32 dollars depending on reading.", "number", False),
+    ("260", "Total: 260", "number", True),
+    ("260", "Therefore, Toulouse has 260 sheep. Hmm, I think that is right.", "number", True),
+    ("160", "It takes 160 minutes.\n\n", "number", True),
+    ("45", "The answer is $\\boxed{45}$ minutes.", "number", True),
+    ("12", "It is 12. I'm not sure.", "number", False),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -396,6 +418,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14f": PROBE_6,
     "probe_14g": PROBE_7,
     "probe_14h": PROBE_8,
+    "probe_14i": PROBE_9,
 }
 
 
@@ -423,6 +446,11 @@ TRUNCATED: list[tuple[str, str | None, str | None]] = [
     ("So the answer is 11", None, "11"),
     ("Thus the total is 12. Next we compute 3 + 4 = 7, and after 1", "length", None),
     ("So she pays $15 in total.", "length", "15"),
+    ("So far we have 3 + 4 = 7 and then the next step gives 12", "length", None),
+    ("So far we have 3 + 4 = 7 and then the next step gives 12", "stop", "12"),
+    ("The answer is 18.\nLet me verify: 16 - 3 - 4 = 9, 9 * 2 = 1", "length", "18"),
+    ("#### 18", "length", None),
+    ("Thus the answer is $\\boxed{18}$", "length", "18"),
 ]
 
 

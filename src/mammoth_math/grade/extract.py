@@ -59,6 +59,7 @@ _HEDGE = re.compile(
     re.I,
 )
 _OR = re.compile(r"\s(?:or|\\text\{\s*or\s*\})\s|\\text\{\s*or\s*\}", re.I)
+_DOUBT = re.compile(r"\b(?:not sure|unsure|i guess|maybe|perhaps|probably)\b", re.I)
 _ALTERNATIVES = re.compile(r"(\S+)\s+[(\[]?or\s+(\S+)", re.I)
 _CHOICE_MARK = re.compile(
     r"(?:answer|option|choice|choose|pick|select|go with)\s*(?:is|would be|:)?\s*:?\s*(?:option\s+|choice\s+)?\(?\s*([A-E])\s*\)?(?![\w'])"
@@ -205,8 +206,11 @@ def _looks_truncated(response: str) -> bool:
 
 
 def _hedged_final(text: str) -> bool:
-    """A hedge in the final statement ("maybe 13", "either 5 or 6"); "either way" is not one."""
-    return _hedge_words(final_sentence(text))
+    """A hedge in the final statement ("maybe 13", "either 5 or 6"; "either way" is not one), or self-doubt
+    after it ("It is 12. I'm not sure."); a note after it that "could be read either way" is not one."""
+    stating = final_sentence(text)
+    after = text.strip().splitlines()[-1].rpartition(stating)[2] if stating else ""
+    return _hedge_words(stating) or bool(_DOUBT.search(after))
 
 
 def answer_region(response: str) -> str:

@@ -272,8 +272,11 @@ def _right_side(content: str) -> str:
 
 
 def final_sentence(text: str) -> str:
+    """The last sentence of the last line that states a number (the statement the fallback reads):
+    "The total is 64 dollars. (Note: it could be read either way.)" -> "The total is 64 dollars."."""
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
     if not lines:
         return ""
     pieces = [p for p in _SENTENCE_END.split(lines[-1].strip()) if p.strip()]
-    return pieces[-1] if pieces else lines[-1]
+    stating = [p for p in pieces if re.search(r"\d", p)]
+    return stating[-1] if stating else (pieces[-1] if pieces else lines[-1])
