@@ -34,6 +34,8 @@ def test_tiny_experiment_produces_the_table_and_records(finished: Path) -> None:
     assert {r["stage"] for r in rows} == STAGES and all(r["state"] == "done" for r in rows)
     train = json.loads((finished / "stages" / "train-pot.json").read_text())
     assert train["outputs"]["global_step"] == 4 and train["settings"]["config"]["lora_r"] == 4
+    pot_curated = json.loads((finished / "stages" / "curate-pot.json").read_text())["outputs"]
+    assert train["outputs"]["data_sha256"] == pot_curated["data_sha256"]
     assert {"mammoth_math", "torch", "transformers", "gguf"} <= set(train["versions"])
     curated = json.loads((finished / "stages" / "curate-hybrid.json").read_text())
     cot_rows = json.loads((finished / "stages" / "curate-cot.json").read_text())["outputs"]["rows"]

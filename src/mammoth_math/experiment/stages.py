@@ -87,7 +87,7 @@ def train_model_spec(base_model: str) -> str:
 
 
 def run_train(ctx: Context, stage: Stage, resume: bool) -> dict[str, Any]:
-    from mammoth_math.train import config_from_dict, train
+    from mammoth_math.train import config_from_dict, read_manifest, train
 
     settings = stage.settings
     values = {
@@ -100,7 +100,9 @@ def run_train(ctx: Context, stage: Stage, resume: bool) -> dict[str, Any]:
     if settings.get("tokenizer"):
         values["tokenizer"] = settings["tokenizer"]
     result = train(config_from_dict(values, f"{ctx.spec.path}: arms.{stage.arm}.train"))
+    manifest = read_manifest(values["output_dir"]) if result.manifest else {}
     return {
+        "data_sha256": (manifest.get("data") or {}).get("sha256"),  # what the weights were trained on
         "global_step": result.global_step,
         "train_loss": round(result.train_loss, 6),
         "resumed_from": result.resumed_from,
