@@ -26,8 +26,8 @@ def test_solve_json(
     data = r.json()
     assert data["mode_used"] == mode_used and data["fallback_reason"] == reason
     if mode_used == "pot":
-        assert data["execution"]["status"] == "ok" and "42" in data["answer"]
-        assert "42" in data["execution"]["stdout"]
+        assert data["execution"]["status"] == "ok" and data["answer"] == "42"  # shown as the number
+        assert data["execution"]["stdout"] == "The total is: 42\n"  # the raw output stays here
     else:
         assert data["answer"] == answer and data["rationale"].startswith("Six sevens")
 
@@ -47,3 +47,10 @@ def test_solve_sse(scripted_client: httpx.Client, path: str) -> None:
     tokens = "".join(data["text"] for name, data in events if name == "token")
     assert tokens.strip() == "Six sevens are forty-two. The answer is 42."
     assert events[-1][1]["answer"] == "42"
+
+
+def test_http_and_cli_share_one_public_shape() -> None:
+    from mammoth_math.serve.schemas import SolveResponse
+    from mammoth_math.solve import PUBLIC_FIELDS
+
+    assert tuple(SolveResponse.model_fields) == PUBLIC_FIELDS

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         backend.close()
     if args.json:
-        print_json(public_dict(result))
+        print_json(public_dict(result, answer_type))
     else:
-        print(describe(result))
+        print(describe(result, answer_type))
     return 0 if result.answer is not None else 1

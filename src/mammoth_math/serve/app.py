@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 
 from mammoth_math import __version__
-from mammoth_math.api import Backend, Executor, Problem, SamplingParams, SolveResult, to_dict
+from mammoth_math.api import AnswerType, Backend, Executor, Problem, SamplingParams, SolveResult, to_dict
 from mammoth_math.serve.batcher import SolveBatcher, SolveJob
 from mammoth_math.serve.config import ServeConfig
 from mammoth_math.serve.jobs import JobQueue, Overloaded
@@ -38,11 +38,11 @@ from mammoth_math.serve.schemas import (
     validate_execute,
     validate_solve,
 )
+from mammoth_math.solve import public_dict
 
 log = logging.getLogger("mammoth_math.serve")
 
 STATIC_DIR = resources.files("mammoth_math.serve") / "static"
-RESPONSE_FIELDS = tuple(SolveResponse.model_fields)
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
@@ -54,10 +54,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def solve_payload(result: SolveResult) -> dict[str, Any]:
-    """The JSON a client gets: SolveResult minus the raw generations and rendered prompts."""
-    data = to_dict(result)
-    return {k: data.get(k) for k in RESPONSE_FIELDS}
+def solve_payload(result: SolveResult, answer_type: AnswerType) -> dict[str, Any]:
+    """The JSON a client gets: the one public shape `solve --json` prints too (solve/output.py)."""
+    return public_dict(result, answer_type)
 
 
 def create_app(
@@ -149,15 +148,16 @@ def create_app(
             choices=tuple(req.choices),
             max_tokens=req.max_tokens or cfg.default_max_tokens,
         )
-        return solve_payload(batcher.solve(job))
+        return solve_payload(batcher.solve(job), job.answer_type)
 
     def solve_streamed(req: SolveRequest, on_token: Callable[[str], None]) -> dict[str, Any]:
         params = SamplingParams(temperature=0.0, max_tokens=req.max_tokens or cfg.default_max_tokens)
         solver = Solver(backend, executor, mode=req.mode, prompt_style="chat", shots=0, params=params)
+        answer_type = answer_type_of(req)
         result = solver.solve(
-            req.question, answer_type=answer_type_of(req), choices=tuple(req.choices), on_token=on_token
+            req.question, answer_type=answer_type, choices=tuple(req.choices), on_token=on_token
         )
-        return solve_payload(result)
+        return solve_payload(result, answer_type)
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
