@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         Executor,
         Prompt,
         SandboxUnavailable,
+        StreamingBackend,
         executor_unavailable,
     )
     from mammoth_math.api.records import (
@@ -55,6 +56,7 @@ __all__ = [
     "SamplingParams",
     "SandboxUnavailable",
     "SolveResult",
+    "StreamingBackend",
     "TrainingExample",
     "executor_unavailable",
     "from_dict",

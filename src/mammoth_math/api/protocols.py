@@ -1,8 +1,8 @@
-"""The two small interfaces stages program against (torchtune-style Protocols, no base classes)."""
+"""The small interfaces stages program against (torchtune-style Protocols, no base classes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from mammoth_math.api.records import ExecStatus, Execution, Generation, Message, SamplingParams
@@ -25,11 +25,23 @@ class Backend(Protocol):
 
 
 @runtime_checkable
+class StreamingBackend(Backend, Protocol):
+    """A backend that can also stream one completion's text as it is generated (optional: the
+    Solver streams when the backend has it and a caller asked for tokens, else it generates)."""
+
+    def stream(self, prompt: Prompt, params: SamplingParams) -> Iterator[str]: ...
+
+
+@runtime_checkable
 class Executor(Protocol):
     """Runs model-written programs; the sandbox implements it."""
 
     def run(self, programs: Sequence[str]) -> list[Execution]:
         """One Execution per program, in order. Never raises for a bad program."""
+        ...
+
+    def close(self) -> None:
+        """Stop whatever runs programs (the sandbox's server); a later run may start it again."""
         ...
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from mammoth_math.api import (
     AnswerType,
@@ -16,6 +17,7 @@ from mammoth_math.api import (
     Prompt,
     SamplingParams,
     SolveResult,
+    StreamingBackend,
 )
 from mammoth_math.prompts import PROMPT_STYLES, render, stop_strings
 from mammoth_math.solve.core import Task
@@ -49,7 +51,6 @@ class Solver:
         self.prompt_style = prompt_style
         self.shots = shots
         self.params = params or SamplingParams()
-        self._on_token: Callable[[str], None] | None = None
 
     # --- used by strategies ---------------------------------------------------------------------
 
@@ -64,27 +65,7 @@ class Solver:
         )
 
     def generate(self, prompts: Sequence[Prompt], params: SamplingParams) -> list[Generation]:
-        params = replace(params, stop=tuple(dict.fromkeys(params.stop + stop_strings(self.prompt_style))))
-        stream = getattr(self.backend, "stream", None)
-        if self._on_token is not None and len(prompts) == 1 and callable(stream):
-            return [self._streamed(stream, prompts[0], params)]
-        gens = self.backend.generate(list(prompts), params)
-        if len(gens) != len(prompts):
-            raise RuntimeError(
-                f"backend {self.backend.spec!r} returned {len(gens)} for {len(prompts)} prompts"
-            )
-        return gens
-
-    def _streamed(self, stream: Callable, prompt: Prompt, params: SamplingParams) -> Generation:
-        assert self._on_token is not None
-        start = time.perf_counter()
-        pieces: list[str] = []
-        for piece in stream(prompt, params):
-            pieces.append(piece)
-            self._on_token(piece)
-        self._on_token("\n")
-        # Streaming yields text only; token counts are not known here.
-        return Generation((Completion("".join(pieces)),), self.backend.spec, time.perf_counter() - start)
+        return generate(self, prompts, params, None)
 
     # --- public API -----------------------------------------------------------------------------
 
@@ -95,15 +76,13 @@ class Solver:
         choices: Sequence[str] = (),
         on_token: Callable[[str], None] | None = None,
     ) -> SolveResult:
-        """Answer one question; `on_token` receives generated text as it streams."""
+        """Answer one question; `on_token` receives generated text as it streams (this call only: the
+        strategy gets a view of the solver that streams, the solver itself keeps no per-call state)."""
         start = time.perf_counter()
-        self._on_token = on_token
-        try:
-            result = self.strategy(
-                self, [Task(question, AnswerType(answer_type), tuple(choices))], self.params
-            )[0]
-        finally:
-            self._on_token = None
+        view = self if on_token is None else _Streaming(self, on_token)
+        result = self.strategy(view, [Task(question, AnswerType(answer_type), tuple(choices))], self.params)[
+            0
+        ]
         return replace(result, seconds=time.perf_counter() - start)
 
     def solve_problems(
@@ -127,3 +106,49 @@ class Solver:
             for i, result in enumerate(strategy(self, tasks, p_s) if tasks else []):
                 out[i].append(result)
         return out
+
+
+class _Streaming:
+    """A Solver as one streaming call sees it: `generate` streams to `on_token`, the rest is the
+    solver's (strategies call `prompt`, `generate` and `executor`)."""
+
+    def __init__(self, solver: Solver, on_token: Callable[[str], None]) -> None:
+        self._solver = solver
+        self._on_token = on_token
+
+    def generate(self, prompts: Sequence[Prompt], params: SamplingParams) -> list[Generation]:
+        return generate(self._solver, prompts, params, self._on_token)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._solver, name)
+
+
+def generate(
+    solver: Solver,
+    prompts: Sequence[Prompt],
+    params: SamplingParams,
+    on_token: Callable[[str], None] | None,
+) -> list[Generation]:
+    """The solver's backend call, with its prompt style's stop strings; one prompt streams to
+    `on_token` when the backend can stream."""
+    params = replace(params, stop=tuple(dict.fromkeys(params.stop + stop_strings(solver.prompt_style))))
+    backend = solver.backend
+    if on_token is not None and len(prompts) == 1 and isinstance(backend, StreamingBackend):
+        return [_streamed(backend, prompts[0], params, on_token)]
+    gens = backend.generate(list(prompts), params)
+    if len(gens) != len(prompts):
+        raise RuntimeError(f"backend {backend.spec!r} returned {len(gens)} for {len(prompts)} prompts")
+    return gens
+
+
+def _streamed(
+    backend: StreamingBackend, prompt: Prompt, params: SamplingParams, on_token: Callable[[str], None]
+) -> Generation:
+    start = time.perf_counter()
+    pieces: list[str] = []
+    for piece in backend.stream(prompt, params):
+        pieces.append(piece)
+        on_token(piece)
+    on_token("\n")
+    # Streaming yields text only; token counts are not known here.
+    return Generation((Completion("".join(pieces)),), backend.spec, time.perf_counter() - start)
