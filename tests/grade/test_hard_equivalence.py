@@ -513,6 +513,35 @@ PROBE_8: list[Case] = [
     (r"\emptyset", r"\{\}", "latex", True),
 ]  # fmt: skip
 
+# a tenth batch, labels, ranges and solution sets, labelled before being run (32 of 32 with its responses)
+PROBE_10: list[Case] = [
+    (r"\{(1,2),(2,1)\}", r"(x, y) = (1, 2), (2, 1)", "latex", True),
+    ("1, -2", "x_1 = 1, x_2 = -2", "latex", True),
+    ("1, -2", "x_1 = 1, x_2 = 2", "latex", False),
+    (r"x \in \{-2, 1\}", r"x = -2 \text{ or } x = 1", "latex", True),
+    (r"x \in (-\infty, -1] \cup [1, \infty)", r"|x| \ge 1", "latex", True),
+    (r"x \in (-\infty, -1] \cup [1, \infty)", r"|x| \le 1", "latex", False),
+    ("(m, n) = (2, 3)", "m = 2, n = 3", "latex", True),
+    ("(m, n) = (2, 3)", "m = 3, n = 2", "latex", False),
+    (r"\frac{AB}{CD} = 2", "2", "latex", True),
+    ("5", r"\overline{AB} = 5\text{ cm}", "latex", True),
+    (r"\angle BAC = 45^\circ", r"45^\circ", "latex", True),
+    (r"\angle BAC = 45^\circ", r"\frac{\pi}{4}", "latex", False),
+    ("x > 1", r"x \in (1, +\infty)", "latex", True),
+    ("x > 1", r"(1, +\infty)", "latex", True),
+    ("x > 1", r"[1, +\infty)", "latex", False),
+    (r"-3 \leq m \leq 1", r"m \in [-3, 1]", "latex", True),
+    (r"-3 \leq m \leq 1", r"[-3, 1]", "latex", True),
+    (r"-3 \leq m \leq 1", r"(-3, 1]", "latex", False),
+    (r"k < -1 \text{ or } k > 3", r"k \in (-\infty, -1) \cup (3, +\infty)", "latex", True),
+    (r"k < -1 \text{ or } k > 3", r"(-1, 3)", "latex", False),
+    ("2, 3, 5", r"\{2; 3; 5\}", "latex", True),
+    ("2, 3, 5", "2, 3", "latex", False),
+    (r"\frac{\sqrt{2}}{2}", r"\frac{1}{\sqrt2}", "latex", True),
+    ("0.5", "0,5", "latex", True),
+    ("1000", "1.000", "latex", False),
+]  # fmt: skip
+
 TABLES: dict[str, list[Case]] = {
     "relations": RELATIONS,
     "matrices_prose": MATRICES,
@@ -529,6 +558,7 @@ TABLES: dict[str, list[Case]] = {
     "probe_14f": PROBE_6,
     "probe_14g": PROBE_7,
     "probe_14h": PROBE_8,
+    "probe_14j": PROBE_10,
 }
 
 

@@ -399,6 +399,17 @@ PROBE_9: list[Row] = [
     ("12", "It is 12. I'm not sure.", "number", False),
 ]  # fmt: skip
 
+# the tenth batch (see test_hard_equivalence.PROBE_10)
+PROBE_10: list[Row] = [
+    (r"\{(1,2),(2,1)\}", "The solutions are $\\boxed{(1,2)}$ and $\\boxed{(2,1)}$.", "latex", True),
+    (r"\{(1,2),(2,1)\}", "So $(x, y) = (1, 2)$ or $(x, y) = (2, 1)$.", "latex", True),
+    (r"\{(1,2),(2,1)\}", "So $(x, y) = (1, 2)$.", "latex", False),
+    ("-3 \\leq m \\leq 1", "Therefore, the range of $m$ is $[-3, 1]$.", "latex", True),
+    ("-3 \\leq m \\leq 1", "Therefore, the range of $m$ is $\\boxed{[-3,1]}$.", "latex", True),
+    ("5", "$\\overline{AB} = \\boxed{5}$", "latex", True),
+    ("x > 1", "The answer is $x > 1$.<|im_end|>", "latex", True),
+]  # fmt: skip
+
 ALL_ROWS: dict[str, list[Row]] = {
     "relations": RELATION_RESPONSES,
     "matrices": MATRIX_RESPONSES,
@@ -419,6 +430,7 @@ ALL_ROWS: dict[str, list[Row]] = {
     "probe_14g": PROBE_7,
     "probe_14h": PROBE_8,
     "probe_14i": PROBE_9,
+    "probe_14j": PROBE_10,
 }
 
 
