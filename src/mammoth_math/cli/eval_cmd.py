@@ -36,7 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--temperature", type=float, default=None, help="default 0, or 0.7 with --samples > 1"
     )
     parser.add_argument("--top-p", type=float, default=1.0)
-    parser.add_argument("--max-tokens", type=int, default=512)
+    parser.add_argument(
+        "--max-tokens",
+        type=int,
+        default=None,
+        help="generation budget for every benchmark and path (default: each benchmark's: 1024 for "
+        "MATH chain of thought, else 512)",
+    )
     parser.add_argument("--output", default=None, help="output folder (default runs/<model>-<mode>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --output")
     parser.add_argument("--num-shards", type=int, default=1)
@@ -121,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     except (EvalError, DataError, RegistryError) as e:
         return fail(str(e))
     print(format_table(summary))
+    from mammoth_math.evaluate.summary import truncation_warnings
+
+    for line in truncation_warnings(summary):
+        print(f"mammoth-math eval: warning: {line}", file=sys.stderr)
     print(
         f"samples: {output}/samples.jsonl  summary: {output}/summary.json  report: {output}/report.html",
         file=sys.stderr,

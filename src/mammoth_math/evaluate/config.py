@@ -10,6 +10,7 @@ from mammoth_math.api import SamplingParams
 # evaluate's own mode: samples drawn with the strategies in vote_modes, majority answer. Every other
 # mode is a strategy name, checked against the registry (plugins included): `eval_modes()`.
 VOTE = "vote"
+DEFAULT_MAX_TOKENS = 512  # a path's budget where neither --max-tokens nor the benchmark names one
 
 
 def eval_modes() -> list[str]:
@@ -35,7 +36,7 @@ class EvalConfig:
     seed: int = 0
     temperature: float | None = None  # None: 0 for one sample, 0.7 when sampling several
     top_p: float = 1.0
-    max_tokens: int = 512
+    max_tokens: int | None = None  # None: each benchmark's budget per path (spec), else DEFAULT_MAX_TOKENS
     num_shards: int = 1
     shard_index: int = 0
     # Throughput knobs: they do not change results, so resume/merge may differ in them.
@@ -62,6 +63,8 @@ class EvalConfig:
             raise EvalError("--benchmarks: name at least one benchmark")
         if self.num_shards < 1 or not 0 <= self.shard_index < self.num_shards:
             raise EvalError(f"--shard-index must be in [0, {self.num_shards}), got {self.shard_index}")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise EvalError(f"--max-tokens must be >= 1, got {self.max_tokens}")
         if self.limit is not None and self.limit < 1:
             raise EvalError(f"--limit must be >= 1, got {self.limit}")
         if self.batch_size < 1 or self.workers < 1:
@@ -76,8 +79,19 @@ class EvalConfig:
         if temperature is None:
             temperature = 0.7 if self.samples > 1 else 0.0
         return SamplingParams(
-            temperature=temperature, top_p=self.top_p, max_tokens=self.max_tokens, seed=self.seed
+            temperature=temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens or DEFAULT_MAX_TOKENS,
+            seed=self.seed,
         )
+
+    def budgets(self, benchmark: str) -> dict[str, int]:
+        """Tokens per path ("cot", "pot") for one benchmark: --max-tokens for all, else the spec's."""
+        from mammoth_math.benchmarks import get_spec
+
+        if self.max_tokens is not None:
+            return {"cot": self.max_tokens, "pot": self.max_tokens}
+        return {"cot": DEFAULT_MAX_TOKENS, "pot": DEFAULT_MAX_TOKENS, **get_spec(benchmark).max_tokens}
 
     def mode_for_sample(self, sample: int) -> str:
         return self.vote_modes[sample % len(self.vote_modes)] if self.mode == VOTE else self.mode

@@ -86,7 +86,8 @@ class BatchWorker:
         params = self.config.params()
         params = replace(params, seed=params.seed + sample if params.seed is not None else None)
         try:
-            return [r[0] for r in self.solver.solve_problems(batch, 1, params, mode=mode)]
+            budgets = self.config.budgets(batch[0].benchmark)  # a batch is one benchmark (_run_batches)
+            return [r[0] for r in self.solver.solve_problems(batch, 1, params, mode=mode, max_tokens=budgets)]
         except SandboxUnavailable as e:
             self.fatal = e  # not the problem's fault: the whole run stops (solve/preflight.py)
             raise
@@ -275,7 +276,11 @@ def _run_batches(
 ) -> None:
     from tqdm import tqdm
 
-    batches = [pending[i : i + config.batch_size] for i in range(0, len(pending), config.batch_size)]
+    # one benchmark per batch: its generation budgets apply to the whole batch
+    batches = []
+    for name in dict.fromkeys(p.benchmark for p in pending):
+        group = [p for p in pending if p.benchmark == name]
+        batches += [group[i : i + config.batch_size] for i in range(0, len(group), config.batch_size)]
     bar = tqdm(total=len(pending), desc="eval", unit="problem", disable=not progress, file=sys.stderr)
     correct = 0
     seen = 0

@@ -48,6 +48,9 @@ def stats(rows: Sequence[SampleResult], config: EvalConfig) -> dict[str, Any]:
         "no_answer_rate": _mean([float(r.solve is None or r.solve.answer is None) for r in rows]),
         "fallbacks": dict(Counter(r.solve.fallback_reason for r in solved if r.solve.fallback_reason)),  # type: ignore[union-attr]
         "errors": sum(1 for r in rows if r.error),
+        # samples a generation of which ended at its token budget (finish reason "length"), per path
+        "truncated": sum(1 for r in solved if "length" in r.solve.finish_reasons),  # type: ignore[union-attr]
+        "truncated_by_path": dict(Counter(_truncated_paths(solved))),
         "prompt_tokens": sum(r.solve.prompt_tokens for r in solved),  # type: ignore[union-attr]
         "completion_tokens": sum(r.solve.completion_tokens for r in solved),  # type: ignore[union-attr]
         "solve_seconds": round(sum(r.solve.seconds for r in solved), 3),  # type: ignore[union-attr]
@@ -65,6 +68,31 @@ def stats(rows: Sequence[SampleResult], config: EvalConfig) -> dict[str, Any]:
         for k in ks_for(config.samples):
             out[f"pass@{k}"] = _mean([pass_at_k(len(s), sum(r.correct for r in s), k) for s in full])
     return out
+
+
+def _truncated_paths(solved: Sequence[SampleResult]) -> list[str]:
+    """The path ("pot", then "cot" in hybrid) of every generation cut by its budget."""
+    out = []
+    for r in solved:
+        solve = r.solve
+        assert solve is not None
+        # raw generations run PoT first in hybrid; a lone generation is the mode it used
+        paths = ["pot", "cot"] if len(solve.finish_reasons) == 2 else [solve.mode_used]
+        out += [p for p, f in zip(paths, solve.finish_reasons, strict=False) if f == "length"]
+    return out
+
+
+def truncation_warnings(summary: dict[str, Any], threshold: float = 0.03) -> list[str]:
+    """One line per benchmark whose generations were cut by their budget more than `threshold`."""
+    lines = []
+    for name, b in summary["benchmarks"].items():
+        if b["samples"] and b["truncated"] / b["samples"] > threshold:
+            lines.append(
+                f"{name}: {b['truncated']} of {b['samples']} samples ended at the token budget "
+                f"{b.get('max_tokens')} (by path: {b['truncated_by_path']}); their answers are likely "
+                "missing. Raise --max-tokens (or the benchmark's budget)"
+            )
+    return lines
 
 
 def _breakdown(rows: Sequence[SampleResult], key: str, config: EvalConfig) -> dict[str, Any]:
@@ -87,7 +115,7 @@ def build_summary(
     benchmarks: dict[str, Any] = {}
     for name in config.benchmarks:
         bench_rows = [r for r in rows if r.benchmark == name]
-        entry = {"mode": config.mode, **stats(bench_rows, config)}
+        entry = {"mode": config.mode, "max_tokens": config.budgets(name), **stats(bench_rows, config)}
         for key in get_spec(name).breakdowns:
             entry[f"by_{key}"] = _breakdown(bench_rows, key, config)
         benchmarks[name] = entry
@@ -108,7 +136,7 @@ def build_summary(
         "samples": config.samples,
         "seed": config.seed,
         "temperature": params.temperature,
-        "max_tokens": params.max_tokens,
+        "max_tokens": config.max_tokens,  # None: per benchmark and path (each benchmark's "max_tokens")
         "limit": config.limit,
         "shards": {"num_shards": config.num_shards, "shard_index": config.shard_index},
         "prompt_hash": prompt_hash(),
@@ -139,6 +167,7 @@ def table_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
             "no_answer%": _pct(s["no_answer_rate"]),
             "fallbacks": sum(s["fallbacks"].values()),
             "errors": s["errors"],
+            "truncated": s.get("truncated", 0),  # generations that ended at their budget (older runs: 0)
             "tokens": s["completion_tokens"],
         }
         for key in s:

@@ -28,6 +28,14 @@ class Task:
     question: str
     answer_type: AnswerType = AnswerType.NUMBER
     choices: tuple[str, ...] = ()
+    # token budget per path ("cot", "pot"), from the benchmark's spec; absent: the params' max_tokens
+    max_tokens: tuple[tuple[str, int], ...] = ()
+
+
+def budgeted(params: SamplingParams, tasks: Sequence[Task], path: str) -> SamplingParams:
+    """`params` with the largest budget the batch's tasks give `path` (a batch is one benchmark)."""
+    budgets = [n for t in tasks for mode, n in t.max_tokens if mode == path]
+    return replace(params, max_tokens=max(budgets)) if budgets else params
 
 
 # Why a PoT attempt gave no usable answer (the hybrid fallback reasons).
@@ -60,11 +68,12 @@ def first_completion(gen: Generation) -> tuple[str, int, int, str]:
     return c.text or "", c.prompt_tokens, c.completion_tokens, c.finish_reason
 
 
-def cot_answer(task: Task, response: str) -> tuple[str | None, str]:
-    """(answer, extraction method) read from a CoT response by the grader's extractor."""
+def cot_answer(task: Task, response: str, finish_reason: str | None = None) -> tuple[str | None, str]:
+    """(answer, extraction method) read from a CoT response by the grader's extractor; a response cut
+    by its budget (`finish_reason="length"`) gives no number it was cut in the middle of."""
     from mammoth_math.grade import extract_answer
 
-    ex = extract_answer(response, task.answer_type, task.choices or None)
+    ex = extract_answer(response, task.answer_type, task.choices or None, finish_reason)
     return ex.answer, ex.method
 
 
@@ -96,6 +105,7 @@ def merge_fallback(pot: SolveResult, cot: SolveResult) -> SolveResult:
         completion_tokens=pot.completion_tokens + cot.completion_tokens,
         raw=pot.raw + cot.raw,
         prompts=pot.prompts + cot.prompts,
+        finish_reasons=pot.finish_reasons + cot.finish_reasons,
     )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mammoth_math.api import SamplingParams, SolveResult
 from mammoth_math.prompts import prompt_text
-from mammoth_math.solve.core import Task, cot_answer, first_completion
+from mammoth_math.solve.core import Task, budgeted, cot_answer, first_completion
 from mammoth_math.solve.registry import STRATEGIES
 
 if TYPE_CHECKING:
@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
 def run_cot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> list[SolveResult]:
     prompts = [solver.prompt(t, "cot") for t in tasks]
-    gens = solver.generate(prompts, params)
+    gens = solver.generate(prompts, budgeted(params, tasks, "cot"))
     results = []
     for task, prompt, gen in zip(tasks, prompts, gens, strict=True):
         text, p_tok, c_tok, finish = first_completion(gen)
-        answer, method = cot_answer(task, text) if finish != "error" else (None, "")
+        answer, method = cot_answer(task, text, finish) if finish != "error" else (None, "")
         results.append(
             SolveResult(
                 question=task.question,
@@ -32,6 +32,7 @@ def run_cot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> li
                 completion_tokens=c_tok,
                 raw=(text,),
                 prompts=(prompt_text(prompt),),
+                finish_reasons=(finish,),
                 answer_method=method if answer is not None else "",
             )
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mammoth_math.api import Execution, SamplingParams, SandboxUnavailable, SolveResult, executor_unavailable
 from mammoth_math.prompts import extract_program, prompt_text
-from mammoth_math.solve.core import Task, first_completion, pot_answer
+from mammoth_math.solve.core import Task, budgeted, first_completion, pot_answer
 from mammoth_math.solve.registry import STRATEGIES
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def run_pot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> li
     """PoT for a batch: one generate call, then every extracted program in one sandbox batch.
     A result without an answer carries the reason in `fallback_reason`."""
     prompts = [solver.prompt(t, "pot") for t in tasks]
-    gens = solver.generate(prompts, params)
+    gens = solver.generate(prompts, budgeted(params, tasks, "pot"))
     firsts = [first_completion(g) for g in gens]
     programs = [extract_program(text) if finish != "error" else None for text, _, _, finish in firsts]
     to_run = [i for i, p in enumerate(programs) if p]
@@ -54,6 +54,7 @@ def run_pot(solver: Solver, tasks: Sequence[Task], params: SamplingParams) -> li
                 completion_tokens=c_tok,
                 raw=(text,),
                 prompts=(prompt_text(prompt),),
+                finish_reasons=(finish,),
                 answer_method="program" if answer is not None else "",
             )
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -91,15 +91,19 @@ class Solver:
         samples: int = 1,
         params: SamplingParams | None = None,
         mode: str | None = None,
+        max_tokens: Mapping[str, int] | None = None,
     ) -> list[list[SolveResult]]:
         """`result[i][s]` answers problems[i], sample s. Each sample index is one batched pass: all PoT
         prompts go to the backend together, all programs run in one sandbox batch, fallbacks batch too.
-        Sample s uses seed + s so samples differ under temperature > 0 and are reproducible."""
+        Sample s uses seed + s so samples differ under temperature > 0 and are reproducible.
+        `max_tokens` ({"cot": 1024, "pot": 512}: a benchmark's budgets) overrides params.max_tokens
+        per path, hybrid's CoT fallback included."""
         if samples < 1:
             raise ValueError(f"samples must be >= 1, got {samples}")
         params = params or self.params
         strategy = STRATEGIES.get(mode) if mode else self.strategy
-        tasks = [Task(p.question, p.answer_type, p.choices) for p in problems]
+        budgets = tuple(sorted((max_tokens or {}).items()))  # per path ("cot", "pot"): Task.max_tokens
+        tasks = [Task(p.question, p.answer_type, p.choices, budgets) for p in problems]
         out: list[list[SolveResult]] = [[] for _ in problems]
         for s in range(samples):
             p_s = replace(params, seed=None if params.seed is None else params.seed + s)
