@@ -71,3 +71,30 @@ def test_bad_jsonl_line_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["grade", str(path), "-o", str(tmp_path / "out.jsonl")]) == 2
     assert f"{path}:2" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_grade_reads_responses_with_the_whole_grader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    rows = [
+        {"id": "cut", "gold": "11", "response": "First 5 apples, then 6 more. After 11", "finish_reason": "length"},
+        {"id": "done", "gold": "11", "response": "First 5 apples, then 6 more: 11"},
+        {"id": "boxes", "gold": "1, -2", "answer_type": "latex",
+         "response": "One root is $\\boxed{-2}$. The other root is $\\boxed{1}$."},
+    ]  # fmt: skip
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["grade", str(src), "-o", str(out)]) == 0
+    got = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert (got["cut"]["correct"], got["cut"]["reason"]) == (False, "truncated")
+    assert got["done"]["correct"] is True
+    assert got["boxes"]["correct"] is True
+
+
+def test_grade_finish_reason_must_be_a_string(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "gold": "1", "response": "1", "finish_reason": 3}\n')
+    assert main(["grade", str(src)]) == 2
+    assert f"{src}:1: field 'finish_reason'" in capsys.readouterr().err

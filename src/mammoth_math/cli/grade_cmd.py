@@ -8,14 +8,15 @@ import re
 import sys
 from typing import Any
 
-from mammoth_math.api import AnswerType
+from mammoth_math.api import AnswerType, Problem
 from mammoth_math.cli.common import fail
-from mammoth_math.grade import extract_answer, judge_equal
+from mammoth_math.grade import grade, judge_equal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "input", help='JSONL: {"id", "gold", "prediction"|"response", ["answer_type"], ["choices"]}'
+        "input",
+        help='JSONL: {"id", "gold", "prediction"|"response", ["answer_type"], ["choices"], ["finish_reason"]}',
     )
     parser.add_argument("--output", "-o", default=None, help="write JSONL judgements here (default: stdout)")
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds per symbolic check (default 2)")
@@ -44,11 +45,22 @@ def judge_row(row: dict[str, Any], where: str, timeout: float) -> dict[str, Any]
     except ValueError:
         raise ValueError(f"{where}: field 'answer_type' must be one of number, choice, latex, text") from None
     if "response" in row:
-        ex = extract_answer(str(row["response"] or ""), at, choices)
-        answer, method = ex.answer, ex.method
-    else:
-        pred = row["prediction"]
-        answer, method = (None if pred is None else str(pred)), "given"
+        # the whole of grade(): extraction (a response cut at its budget gives no cut number), the
+        # judgement, and boxes that together state a set gold
+        finish = row.get("finish_reason")
+        if finish is not None and not isinstance(finish, str):
+            raise ValueError(f"{where}: field 'finish_reason' must be a string (stop, length)")
+        problem = Problem(str(row["id"]), "cli", "", gold, at, tuple(choices or ()))
+        j = grade(problem, str(row["response"] or ""), finish, timeout)
+        return {
+            "id": row["id"],
+            "correct": j.correct,
+            "extracted": j.extracted,
+            "reason": j.reason,
+            "method": j.method,
+        }
+    pred = row["prediction"]
+    answer, method = (None if pred is None else str(pred)), "given"
     if answer is None:
         reason = method if method in ("hedged", "contradiction") else "no_answer"
         return {"id": row["id"], "correct": False, "extracted": None, "reason": reason, "method": method}

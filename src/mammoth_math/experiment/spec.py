@@ -15,7 +15,7 @@ class SpecError(ValueError):
     """A malformed experiment spec; the message names the file and the key."""
 
 
-EVAL_MODES = ("cot", "pot", "hybrid")
+EVAL_MODES = ("cot", "pot", "hybrid")  # the default arms' decoding modes; any registered strategy is allowed
 EXPORT_TYPES = ("f16", "q8_0", "f32")
 _ARM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP = {"name", "base_model", "tokenizer", "data_dir", "train_config", "train", "arms", "eval", "export", "compare",
@@ -113,7 +113,7 @@ def _eval(data: dict[str, Any], where: str, base: EvalSpec | None = None) -> Eva
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
                 raise SpecError(f"{at}: expected a non-empty list of names")
-            known = benchmark_names() if key == "benchmarks" else list(EVAL_MODES)
+            known = benchmark_names() if key == "benchmarks" else _strategy_names()
             if bad := [x for x in items if x not in known and not x.endswith((".yaml", ".yml"))]:
                 raise SpecError(f"{at}: unknown {key[:-1]}(s) {bad}; known: {', '.join(known)}")
             values[key] = tuple(items)
@@ -286,3 +286,10 @@ def load_spec(path: str | Path) -> Spec:
     except yaml.YAMLError as e:
         raise SpecError(f"{path}: invalid YAML: {e}") from None
     return parse_spec(data, str(path), path.parent)
+
+
+def _strategy_names() -> list[str]:
+    """Decoding modes an experiment may evaluate with: the strategy registry's (plugins included)."""
+    from mammoth_math.evaluate import eval_modes
+
+    return [m for m in eval_modes() if m != "vote"]

@@ -10,24 +10,28 @@ from mammoth_math.grade.rewrite import canonical
 from mammoth_math.grade.structure import shape_of
 
 
-def grade_answer(problem: Problem, answer: str | None, method: str = "given") -> Judgement:
-    """Judge an already-extracted answer against `problem.gold`."""
+def grade_answer(
+    problem: Problem, answer: str | None, method: str = "given", timeout: float = 2.0
+) -> Judgement:
+    """Judge an already-extracted answer against `problem.gold` (`timeout`: the symbolic bound, seconds)."""
     if answer is None or not str(answer).strip():
         return Judgement(False, None, "no_answer", method)
-    correct, reason = judge_equal(problem.gold, str(answer), problem.answer_type, problem.choices)
+    correct, reason = judge_equal(problem.gold, str(answer), problem.answer_type, problem.choices, timeout)
     return Judgement(correct, str(answer), reason, method)
 
 
-def grade(problem: Problem, response: str, finish_reason: str | None = None) -> Judgement:
+def grade(
+    problem: Problem, response: str, finish_reason: str | None = None, timeout: float = 2.0
+) -> Judgement:
     """Extract an answer from a full model response, then judge it. `finish_reason` is the generation's
     ("stop" / "length"); "length" keeps a number cut by the token limit from being read as the answer."""
     ex = extract_answer(response, problem.answer_type, problem.choices, finish_reason)
     judgement = None
     if ex.answer is not None:
-        judgement = grade_answer(problem, ex.answer, ex.method)
+        judgement = grade_answer(problem, ex.answer, ex.method, timeout)
         if judgement.correct:
             return judgement
-    boxes = _box_set(problem, response)
+    boxes = _box_set(problem, response, timeout)
     if boxes is not None:
         return boxes
     if judgement is not None:
@@ -36,7 +40,7 @@ def grade(problem: Problem, response: str, finish_reason: str | None = None) -> 
     return Judgement(False, None, reason, ex.method)
 
 
-def _box_set(problem: Problem, response: str) -> Judgement | None:
+def _box_set(problem: Problem, response: str, timeout: float = 2.0) -> Judgement | None:
     """Several boxes that together state the gold's set of answers (`\\boxed{-2}` ... `\\boxed{1}` for
     gold `1, -2`): as many distinct boxes as the gold has members, judged as one list. Reads the gold's
     shape only, so a single-valued gold never accepts two different boxes."""
@@ -49,7 +53,7 @@ def _box_set(problem: Problem, response: str) -> Judgement | None:
     if len(boxes) != len(gold.items):
         return None
     joined = ", ".join(boxes)
-    correct, reason = judge_equal(problem.gold, joined, problem.answer_type, problem.choices)
+    correct, reason = judge_equal(problem.gold, joined, problem.answer_type, problem.choices, timeout)
     return Judgement(True, joined, reason, "boxed_set") if correct else None
 
 
