@@ -29,11 +29,21 @@ class ApiError(Exception):
         return {"detail": self.message, "field": self.field}
 
 
+def _strategy_names() -> list[str]:
+    from mammoth_math.solve import STRATEGIES
+
+    return STRATEGIES.names()
+
+
 class SolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(description="the problem; LaTeX allowed")
-    mode: str = Field("hybrid", description="decoding strategy: a registered one (cot, pot, hybrid, plugins)")
+    mode: str = Field(
+        "hybrid",
+        description="decoding strategy: a registered one (cot, pot, hybrid, plugins)",
+        json_schema_extra=lambda schema: schema.update(enum=_strategy_names()),  # listed when asked
+    )
     choices: list[str] = Field(default_factory=list, description="option texts for a multiple-choice problem")
     answer_type: Literal["number", "choice", "latex", "text"] | None = Field(
         None, description="how to read the answer; default: choice when choices are given, else number"
@@ -47,7 +57,8 @@ class SolveRequest(BaseModel):
         from mammoth_math.solve import STRATEGIES
 
         if mode not in STRATEGIES:
-            raise ValueError(f"unknown mode {mode!r}; known: {', '.join(STRATEGIES.names())}")
+            known = ", ".join(repr(m) for m in STRATEGIES.names())
+            raise ValueError(f"unknown mode {mode!r}; known: {known}")
         return mode
 
 
