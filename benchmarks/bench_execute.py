@@ -108,8 +108,8 @@ def bench_sandbox_cli(programs: list[str], workers: int, reuse: int = 0) -> floa
         with open(src, "w") as f:
             for i, code in enumerate(programs):
                 f.write(json.dumps({"id": i, "code": code}) + "\n")
-        cmd = [sys.executable, "-m", "mammoth_math", "exec", src, "-o", dst, "--workers", str(workers)]
-        cmd += ["--reuse", str(reuse)]
+        cmd = [sys.executable, "-m", "mammoth_math", "exec", src, "-o", dst, "--exec-workers", str(workers)]
+        cmd += ["--exec-reuse", str(reuse)]
         start = time.perf_counter()
         subprocess.run(cmd, check=True)
         elapsed = time.perf_counter() - start

@@ -98,3 +98,31 @@ def test_grade_finish_reason_must_be_a_string(tmp_path: Path, capsys: pytest.Cap
     src.write_text('{"id": 1, "gold": "1", "response": "1", "finish_reason": 3}\n')
     assert main(["grade", str(src)]) == 2
     assert f"{src}:1: field 'finish_reason'" in capsys.readouterr().err
+
+
+def test_old_spellings_still_work_with_a_deprecation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"id": 1, "code": "print(6 * 7)"}) + "\n")
+    assert (
+        main(["exec", str(src), "--output", str(dst), "--timeout", "4", "--workers", "1", "--no-progress"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "--timeout is deprecated; use --exec-timeout" in err and "--workers is deprecated" in err
+    assert json.loads(dst.read_text())["answer"] == "42"
+    judged = tmp_path / "judged.jsonl"
+    judged.write_text(json.dumps({"id": 1, "gold": "4", "prediction": "4.0"}) + "\n")
+    assert main(["grade", str(judged), "--timeout", "1"]) == 0
+    assert "--timeout is deprecated; use --grade-timeout" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["exec", "grade", "eval", "curate build", "curate synthesize", "export gguf",
+                                     "experiment run", "eval merge", "eval compare"])  # fmt: skip
+def test_output_is_o_everywhere(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([*command.split(), "--help"])
+    assert "-o OUTPUT, --output OUTPUT" in capsys.readouterr().out

@@ -136,7 +136,7 @@ def test_cli_exec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
     src.write_text("\n".join(lines) + "\n")
     dst = tmp_path / "out.jsonl"
-    assert main(["exec", str(src), "--output", str(dst), "--timeout", "3", "--workers", "2"]) == 0
+    assert main(["exec", str(src), "-o", str(dst), "--exec-timeout", "3", "--exec-workers", "2"]) == 0
     rows = [json.loads(line) for line in dst.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", None, "b", 4]
     assert set(rows[0]) == {"id", "status", "answer", "stdout", "stderr", "error", "seconds"}

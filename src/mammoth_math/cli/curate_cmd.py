@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from mammoth_math.cli.common import add_data_dir, fail, table
+from mammoth_math.cli.common import (
+    add_data_dir,
+    add_deprecated,
+    add_model,
+    add_output,
+    add_sandbox_options,
+    fail,
+    table,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,10 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("sources", help="list registered training sources")
     b = sub.add_parser("build", help="build DIR/train.jsonl + card from a recipe")
     b.add_argument("--recipe", required=True, help="recipe YAML (see recipes/)")
-    b.add_argument("--output", required=True, help="output folder")
+    add_output(b, "folder train.jsonl and the card are written to", required=True)
     add_data_dir(b)
     s = sub.add_parser("synthesize", help="teacher rejection sampling into a JSONL (resumable)")
-    s.add_argument("--teacher", required=True, help="model spec or alias (e.g. smollm2, gguf:PATH)")
+    add_model(s, default=None, what="teacher model")
+    add_deprecated(s, "--teacher", "--model", "model")
     s.add_argument("--source", required=True, help="a registered source providing problems")
     s.add_argument("--mode", choices=["pot", "cot"], default="pot")
     s.add_argument("--samples", type=int, default=4, help="K rationales sampled per problem")
@@ -24,12 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--path", default=None, help="input file for file sources")
     s.add_argument("--temperature", type=float, default=0.7)
     s.add_argument("--max-tokens", type=int, default=512)
-    s.add_argument("--output", required=True, help="JSONL the accepted rows are appended to")
+    add_output(s, "JSONL the accepted rows are appended to", required=True)
+    add_sandbox_options(s, reuse=False)
     s.add_argument("--resume", action="store_true", help="skip problem ids already in --output")
     add_data_dir(s)
     a = sub.add_parser("audit", help="re-execute, re-grade, dedup and leak-check a MathInstruct-format file")
     a.add_argument("file")
-    a.add_argument("--output", default="audit_out", help="folder for the card (default audit_out)")
+    add_output(a, "folder for the card (default audit_out)", default="audit_out")
     a.add_argument("--limit", type=int, default=None)
     add_data_dir(a)
 
@@ -94,9 +104,17 @@ def _synth(args: argparse.Namespace) -> int:
 
     opts = LoadOptions(Path(args.data_dir) if args.data_dir else None, args.limit, args.path)
     problems = get_source(args.source).load(opts)
-    backend = load_backend(args.teacher)
+    from mammoth_math.evaluate import parse_options
+
+    backend = load_backend(args.model, **parse_options(args.model_option))
+    sandbox = SandboxConfig(
+        timeout=args.exec_timeout,
+        memory_mb=args.memory_mb,
+        workers=args.exec_workers,
+        unsafe_no_isolation=args.unsafe_no_isolation,
+    )
     try:
-        with Sandbox(SandboxConfig(timeout=5.0, memory_mb=1024, workers=2)) as sb:
+        with Sandbox(sandbox) as sb:
             stats = synthesize(
                 problems, backend, sb, args.output, source=args.source, mode=args.mode, samples=args.samples,
                 temperature=args.temperature, max_tokens=args.max_tokens, resume=args.resume,

@@ -6,26 +6,28 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mammoth_math.cli.common import add_data_dir, add_model_option, add_unsafe_no_isolation
+from mammoth_math.cli.common import add_data_dir, add_model, add_output, add_sandbox_options
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "action",
-        nargs="?",
-        default="run",
-        choices=("run", "merge", "compare"),
-        help="run (default), merge shard folders, or compare finished runs",
-    )
-    parser.add_argument(
-        "dirs", nargs="*", help="merge: the shard output folders; compare: run folders, each DIR or LABEL=DIR"
-    )
-    parser.add_argument("--baseline", default=None, help="compare: the run differences are shown against")
-    parser.add_argument(
-        "--model", default="default", help="model spec (default: the embedded Qwen2.5-Coder-1.5B)"
-    )
+    # `eval [run] OPTIONS` evaluates; `eval merge` and `eval compare` are subcommands of their own
+    _add_run_options(parser)
+    sub = parser.add_subparsers(dest="action", metavar="[run | merge | compare]")
+    parser.set_defaults(action="run")
+    _add_run_options(sub.add_parser("run", help="evaluate a model (the default)"))
+    m = sub.add_parser("merge", help="join the shard folders of one run")
+    m.add_argument("dirs", nargs="+", help="the shard output folders")
+    add_output(m, "folder the merged run is written to", required=True)
+    c = sub.add_parser("compare", help="the ablation table over finished runs (95%% CIs, paired differences)")
+    c.add_argument("dirs", nargs="+", help="run folders, each DIR or LABEL=DIR")
+    c.add_argument("--baseline", default=None, help="the run differences are shown against")
+    add_output(c, "folder compare.json and report.html are written to", required=True)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    add_model(parser)
     parser.add_argument("--benchmarks", default="gsm8k", help="comma-separated benchmark names")
-    parser.add_argument("--mode", default="hybrid", help="cot, pot, hybrid or vote")
+    parser.add_argument("--mode", default="hybrid", help="a registered strategy (cot, pot, hybrid) or vote")
     parser.add_argument("--vote-modes", default="cot,pot", help="vote: modes the samples alternate between")
     parser.add_argument("--prompt-style", default="chat", choices=("chat", "alpaca"))
     parser.add_argument("--shots", type=int, default=0)
@@ -43,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="generation budget for every benchmark and path (default: each benchmark's: 1024 for "
         "MATH chain of thought, else 512)",
     )
-    parser.add_argument("--output", default=None, help="output folder (default runs/<model>-<mode>)")
+    add_output(parser, "run folder (default runs/<model>-<mode>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --output")
     parser.add_argument("--num-shards", type=int, default=1)
     parser.add_argument("--shard-index", type=int, default=0)
@@ -54,24 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=2,
         help="batches in flight (overlaps generation with sandbox and grading)",
     )
-    parser.add_argument(
-        "--exec-timeout", type=float, default=5.0, help="sandbox time limit per program, seconds"
-    )
-    parser.add_argument(
-        "--exec-reuse",
-        type=int,
-        default=0,
-        metavar="N",
-        help="opt-in: a sandbox worker runs up to N programs (faster; see `mammoth-math exec --reuse`)",
-    )
+    add_sandbox_options(parser)
     parser.add_argument(
         "--cache-dir",
         default=None,
         help="generation cache (default $MAMMOTH_CACHE_DIR or ~/.cache/mammoth-math)",
     )
     parser.add_argument("--no-progress", action="store_true")
-    add_unsafe_no_isolation(parser)
-    add_model_option(parser)
     add_data_dir(parser)
 
 
@@ -85,13 +76,9 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "compare":
             return _compare(args)
         if args.action == "merge":
-            if not args.output:
-                return fail("eval merge: --output is required")
             summary = merge_runs(args.dirs, args.output)
             output = args.output
         else:
-            if args.dirs:
-                return fail(f"unexpected arguments: {' '.join(args.dirs)}")
             config = EvalConfig(
                 model=args.model,
                 benchmarks=tuple(b.strip() for b in args.benchmarks.split(",") if b.strip()),
@@ -110,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
                 batch_size=args.batch_size,
                 workers=args.workers,
                 exec_timeout=args.exec_timeout,
+                exec_workers=args.exec_workers,
+                memory_mb=args.memory_mb,
                 exec_reuse=args.exec_reuse,
                 unsafe_no_isolation=args.unsafe_no_isolation,
                 backend_options=parse_options(args.model_option),
@@ -139,11 +128,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from mammoth_math.cli.common import fail
     from mammoth_math.evaluate.compare import compare_runs, format_compare
 
-    if not args.output:
-        return fail("eval compare: --output is required")
     result = compare_runs(args.dirs, args.output, baseline=args.baseline)
     print(format_compare(result, args.baseline))
     print(f"compare: {args.output}/compare.json  report: {args.output}/report.html", file=sys.stderr)

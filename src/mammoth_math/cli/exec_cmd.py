@@ -14,28 +14,21 @@ import sys
 from typing import Any
 
 from mammoth_math.api.records import ExecStatus, to_dict
-from mammoth_math.cli.common import add_unsafe_no_isolation, fail
+from mammoth_math.cli.common import add_deprecated, add_output, add_sandbox_options, fail
 
 _CHUNK = 1024
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help='JSONL file of {"id": ..., "code": "..."} lines ("-" for stdin)')
-    parser.add_argument("--output", "-o", default=None, help="write results here (default: stdout)")
-    parser.add_argument("--timeout", type=float, default=5.0, help="wall-clock seconds per program")
-    parser.add_argument("--memory-mb", type=int, default=1024, help="memory a program may allocate")
-    parser.add_argument("--workers", type=int, default=2, help="programs run at the same time")
+    add_output(parser, "JSONL file the results are written to (default: stdout)")
+    add_sandbox_options(parser)
     parser.add_argument("--max-output-bytes", type=int, default=65536, help="stdout/stderr cap")
-    parser.add_argument(
-        "--reuse",
-        type=int,
-        default=0,
-        metavar="N",
-        help="opt-in: each worker process runs up to N programs instead of one (faster for sympy; a "
-        "program may leave module state behind for the next ones in its worker; 0 = fresh process each)",
-    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    add_unsafe_no_isolation(parser)
+    # the spellings before the shared vocabulary (one release)
+    add_deprecated(parser, "--timeout", "--exec-timeout", "exec_timeout", type=float)
+    add_deprecated(parser, "--workers", "--exec-workers", "exec_workers", type=int)
+    add_deprecated(parser, "--reuse", "--exec-reuse", "exec_reuse", type=int)
 
 
 def _parse(lines: list[str], source: str) -> list[tuple[Any, str | None, str | None]]:
@@ -75,12 +68,12 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot read {args.input}: {e}")
     try:
         config = SandboxConfig(
-            timeout=args.timeout,
+            timeout=args.exec_timeout,
             memory_mb=args.memory_mb,
-            workers=args.workers,
+            workers=args.exec_workers,
             max_output_bytes=args.max_output_bytes,
             unsafe_no_isolation=args.unsafe_no_isolation,
-            reuse_workers=args.reuse,
+            reuse_workers=args.exec_reuse,
         )
     except ValueError as e:
         return fail(str(e))

@@ -6,21 +6,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mammoth_math.cli.common import add_data_dir, fail, table
+from mammoth_math.cli.common import add_data_dir, add_output, fail, table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     r = sub.add_parser("run", help="run (or continue) every stage not yet done with the same inputs")
     r.add_argument("spec", help="experiment spec YAML (recipes/experiments/)")
-    r.add_argument("--output", required=True, help="experiment folder")
+    add_output(r, "experiment folder", required=True)
     r.add_argument(
         "--only", default=None, metavar="STAGE[:ARM]", help="one piece: curate, train, export, eval, compare"
     )
     add_data_dir(r)
     p = sub.add_parser("plan", help="the stages and their estimated cost, without running anything")
     p.add_argument("spec")
-    p.add_argument("--output", default="runs/experiment", help="folder the stages would write to")
+    add_output(p, "folder the stages would write to", default="runs/experiment")
     s = sub.add_parser("status", help="what is done, what remains, with times")
     s.add_argument("dir")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from mammoth_math.cli.common import add_output
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
     g = sub.add_parser("gguf", help="merged weights + the base model's tokenizer -> one GGUF file")
     g.add_argument("--model", required=True, help="a model directory written by `mammoth-math train`")
-    g.add_argument("--output", required=True, help="the .gguf file to write")
+    add_output(g, "the .gguf file to write", required=True)
     g.add_argument("--type", default="f16", choices=("f16", "q8_0", "f32"), help="weight type (default f16)")
     g.add_argument(
         "--tokenizer-gguf",

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.cli.common import fail
+from mammoth_math.cli.common import add_deprecated, add_output, fail
 from mammoth_math.grade import grade, judge_equal
 
 
@@ -18,8 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "input",
         help='JSONL: {"id", "gold", "prediction"|"response", ["answer_type"], ["choices"], ["finish_reason"]}',
     )
-    parser.add_argument("--output", "-o", default=None, help="write JSONL judgements here (default: stdout)")
-    parser.add_argument("--timeout", type=float, default=2.0, help="seconds per symbolic check (default 2)")
+    add_output(parser, "JSONL file the judgements are written to (default: stdout)")
+    parser.add_argument(
+        "--grade-timeout", type=float, default=2.0, help="seconds per symbolic check (default 2)"
+    )
+    add_deprecated(parser, "--timeout", "--grade-timeout", "grade_timeout", type=float)
 
 
 def guess_type(gold: str, choices: list[str] | None) -> AnswerType:
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError(f"{where}: expected a JSON object")
-            results.append(judge_row(row, where, args.timeout))
+            results.append(judge_row(row, where, args.grade_timeout))
         except json.JSONDecodeError as e:
             return fail(f"{where}: invalid JSON ({e.msg})")
         except ValueError as e:

@@ -6,17 +6,13 @@ import argparse
 import sys
 
 from mammoth_math.api import AnswerType, SamplingParams, SandboxUnavailable
-from mammoth_math.cli.common import add_model_option, add_unsafe_no_isolation
+from mammoth_math.cli.common import add_deprecated, add_model, add_sandbox_options
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question", help="the question (use - to read it from stdin)")
-    parser.add_argument(
-        "--model",
-        default="default",
-        help="model spec: default, smollm2, gguf:PATH, hf:NAME, vllm:NAME, openai:URL#MODEL",
-    )
-    parser.add_argument("--mode", default="hybrid", help="cot, pot or hybrid (default)")
+    add_model(parser)
+    parser.add_argument("--mode", default="hybrid", help="a registered strategy: cot, pot, hybrid (default)")
     parser.add_argument(
         "--prompt-style",
         default="chat",
@@ -31,10 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int, default=512)
     parser.add_argument("--temperature", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--timeout", type=float, default=5.0, help="sandbox time limit per program, seconds")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the HTTP API's shape)")
-    add_model_option(parser)
-    add_unsafe_no_isolation(parser)
+    add_sandbox_options(parser, workers=None, reuse=False)
+    add_deprecated(parser, "--timeout", "--exec-timeout", "exec_timeout", type=float)
     parser.add_argument("--no-stream", action="store_true", help="do not stream tokens to the terminal")
 
 
@@ -56,7 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from mammoth_math.evaluate import EvalError, parse_options
 
     sandbox = Sandbox(
-        SandboxConfig(timeout=args.timeout, workers=1, unsafe_no_isolation=args.unsafe_no_isolation)
+        SandboxConfig(
+            timeout=args.exec_timeout,
+            workers=1,
+            memory_mb=args.memory_mb,
+            unsafe_no_isolation=args.unsafe_no_isolation,
+        )
     )
     try:
         require_executor(sandbox, [args.mode])  # before the model loads: no silent CoT answer

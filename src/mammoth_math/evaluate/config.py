@@ -44,6 +44,8 @@ class EvalConfig:
     workers: int = field(default=2, compare=False)
     exec_timeout: float = field(default=5.0, compare=False)
     exec_reuse: int = field(default=0, compare=False)  # SandboxConfig.reuse_workers (opt-in)
+    exec_workers: int = field(default=2, compare=False)  # SandboxConfig.workers
+    memory_mb: int = field(default=1024, compare=False)  # SandboxConfig.memory_mb
     unsafe_no_isolation: bool = field(default=False, compare=False)  # SandboxConfig's (opt-in)
     backend_options: dict[str, Any] = field(default_factory=dict, compare=False)  # load_backend(**options)
 
@@ -109,7 +111,8 @@ class EvalConfig:
 
     def identity(self) -> dict[str, Any]:
         """The fields that define results (shard fields excluded: merge joins different shards)."""
-        skip = {"batch_size", "workers", "exec_timeout", "exec_reuse", "unsafe_no_isolation"}
+        skip = {"batch_size", "workers", "exec_timeout", "exec_reuse", "exec_workers", "memory_mb"}
+        skip |= {"unsafe_no_isolation"}
         skip |= {"shard_index", "backend_options"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 

@@ -211,7 +211,8 @@ def run_eval(
             executor = Sandbox(
                 SandboxConfig(
                     timeout=config.exec_timeout,
-                    workers=2,
+                    workers=config.exec_workers,
+                    memory_mb=config.memory_mb,
                     reuse_workers=config.exec_reuse,
                     unsafe_no_isolation=config.unsafe_no_isolation,
                 )
