@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mammoth_math.api import Completion, Generation, SamplingParams
+from mammoth_math.common.store import JsonlLog, atomic_write_text, read_jsonl
 from mammoth_math.evaluate import EvalConfig, EvalError, GenerationCache, cache_key, parse_options
-from mammoth_math.evaluate.store import JsonlLog, atomic_write_text, read_jsonl
 
 
 def test_torn_last_line_is_skipped_and_repaired(tmp_path: Path) -> None:

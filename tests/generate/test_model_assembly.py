@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mammoth_math.common.models import ChunkedModel, assembled_model_path, chunk_paths
 from mammoth_math.generate import ModelAssemblyError, assemble_chunks, smollm2_path
-from mammoth_math.generate.models import ChunkedModel, assembled_model_path, chunk_paths
 
 
 def _chunks(tmp_path: Path, parts: list[bytes]) -> list[Path]:

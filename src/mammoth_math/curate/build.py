@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import Executor, Problem, TrainingExample, to_dict
+from mammoth_math.common.store import atomic_write_jsonl
 from mammoth_math.curate.card import write_card
 from mammoth_math.curate.decontaminate import BenchmarkIndex, benchmark_index, decontaminate
 from mammoth_math.curate.dedup import dedup
@@ -131,16 +131,9 @@ def write_train_jsonl(rows: Sequence[TrainingExample], path: str | os.PathLike[s
     """MathInstruct-format JSONL (what `train` reads), written atomically."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_jsonl(out, [train_record(r) for r in rows])
+    # atomically: never a half-written train.jsonl
+    atomic_write_jsonl(out, [train_record(r) for r in rows], ensure_ascii=False)
     return out
-
-
-def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)  # never leave a half-written train.jsonl behind
 
 
 def train_record(row: TrainingExample) -> dict[str, Any]:
@@ -202,8 +195,8 @@ def curate_rows(
     final = _mix(kept, recipe.entries, recipe.seed) if recipe.entries else kept
     # After dedup and decontamination, which compare the question itself, not the request around it.
     final = with_pot_trigger(final, pot_triggers, recipe.seed)
-    _write_jsonl(output / "train.jsonl", [train_record(r) for r in final])
-    _write_jsonl(output / "dropped.jsonl", [d.to_json() for d in dropped])
+    atomic_write_jsonl(output / "train.jsonl", [train_record(r) for r in final], ensure_ascii=False)
+    atomic_write_jsonl(output / "dropped.jsonl", [d.to_json() for d in dropped], ensure_ascii=False)
     extra = {
         "recipe": recipe.name,
         "decontamination": {

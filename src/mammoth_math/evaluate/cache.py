@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from mammoth_math.api import Backend, Generation, Prompt, SamplingParams, from_dict, to_dict
-from mammoth_math.evaluate.store import JsonlLog
+from mammoth_math.common.store import JsonlLog
 
 
 def default_cache_dir() -> Path:

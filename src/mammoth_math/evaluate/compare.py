@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mammoth_math.common.store import atomic_write_text, read_jsonl
 from mammoth_math.evaluate.config import EvalError
-from mammoth_math.evaluate.store import atomic_write_text, read_jsonl
 
 Z95 = 1.959963984540054  # the 97.5% standard normal quantile
 AVERAGES = (("in_domain", "in"), ("out_of_domain", "out"))  # (column, BenchmarkSpec.domain)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import SampleResult, to_dict
+from mammoth_math.common.store import atomic_write_jsonl, atomic_write_text
 from mammoth_math.evaluate.config import EvalConfig, EvalError
 from mammoth_math.evaluate.report import write_report
 from mammoth_math.evaluate.runner import RUN, read_samples
-from mammoth_math.evaluate.store import atomic_write_jsonl, atomic_write_text
 from mammoth_math.evaluate.summary import build_summary
 
 

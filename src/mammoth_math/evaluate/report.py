@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import SampleResult
-from mammoth_math.evaluate.store import atomic_write_text
+from mammoth_math.common.store import atomic_write_text
 from mammoth_math.evaluate.summary import table_rows
 
 _MAX_FIELD = 20_000  # a 100k-character generation is cut in the page (samples.jsonl keeps it whole)

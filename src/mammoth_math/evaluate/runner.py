@@ -26,10 +26,10 @@ from mammoth_math.api import (
     from_dict,
     to_dict,
 )
+from mammoth_math.common.store import JsonlLog, atomic_write_jsonl, atomic_write_text, read_jsonl
 from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, default_cache_dir
 from mammoth_math.evaluate.config import EvalConfig, EvalError
 from mammoth_math.evaluate.metrics import majority
-from mammoth_math.evaluate.store import JsonlLog, atomic_write_jsonl, atomic_write_text, read_jsonl
 
 PROGRESS = "progress.jsonl"  # finished samples, appended as they come (the resume log)
 RUN = "run.json"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math import __version__
+from mammoth_math.common.store import atomic_write_text
 
 _LIBRARIES = ("torch", "transformers", "peft", "accelerate", "gguf", "xllamacpp", "vllm")
 
@@ -52,14 +53,8 @@ def read_record(root: Path, stage_id: str) -> dict[str, Any] | None:
 
 
 def write_record(root: Path, stage_id: str, record: dict[str, Any]) -> None:
-    path = record_path(root, stage_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    text = json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n"
+    atomic_write_text(record_path(root, stage_id), text)
 
 
 def now() -> str:

@@ -8,13 +8,13 @@ interrupted: train continues from its last checkpoint, eval from its progress lo
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mammoth_math.common.store import atomic_write_text
 from mammoth_math.experiment.plan import Stage
 from mammoth_math.experiment.spec import Spec
 
@@ -54,15 +54,9 @@ def run_curate(ctx: Context, stage: Stage, resume: bool) -> dict[str, Any]:
     arm = ctx.spec.arm(str(stage.arm))
     if arm.union:
         # MathInstruct-style hybrid data: the member arms' curated rows, one after another
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = out / "train.jsonl.tmp"
-        rows = 0
-        with tmp.open("w", encoding="utf-8") as f:
-            for member in arm.union:
-                text = _train_jsonl(ctx, member).read_text(encoding="utf-8")
-                rows += text.count("\n")
-                f.write(text)
-        os.replace(tmp, out / "train.jsonl")
+        texts = [_train_jsonl(ctx, member).read_text(encoding="utf-8") for member in arm.union]
+        rows = sum(text.count("\n") for text in texts)
+        atomic_write_text(out / "train.jsonl", "".join(texts))
         card = {
             "rows": rows,
             "union_of": list(arm.union),

@@ -7,8 +7,7 @@
 Heavy libraries (xllamacpp, torch, transformers, httpx, vllm) load only when a backend is built.
 """
 
-from mammoth_math.generate.base import GenerateError
-from mammoth_math.generate.models import (
+from mammoth_math.common.models import (
     DEFAULT_MODEL,
     QWEN05B_MODEL,
     ChunkedModel,
@@ -18,6 +17,7 @@ from mammoth_math.generate.models import (
     qwen05b_path,
     smollm2_path,
 )
+from mammoth_math.generate.base import GenerateError
 from mammoth_math.generate.registry import (
     BACKENDS,
     MODEL_ALIASES,

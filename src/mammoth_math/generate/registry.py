@@ -14,10 +14,10 @@ from typing import Any
 
 from mammoth_math.api.protocols import Backend
 from mammoth_math.api.registry import Registry
+from mammoth_math.common.models import default_model_path, qwen05b_path, smollm2_path
 from mammoth_math.generate.base import GenerateError
 from mammoth_math.generate.hf import HFBackend
 from mammoth_math.generate.llamacpp import LlamaCppBackend
-from mammoth_math.generate.models import default_model_path, qwen05b_path, smollm2_path
 from mammoth_math.generate.openai_compat import OpenAIBackend
 from mammoth_math.generate.scripted import ScriptedBackend
 from mammoth_math.generate.vllm_engine import VLLMBackend

