@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from mammoth_math.common.text import text_table as table  # noqa: F401  (the subcommands' tables)
+
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -120,13 +122,3 @@ def print_json(obj: Any) -> None:
 def fail(message: str, code: int = 2) -> int:
     print(f"mammoth-math: error: {message}", file=sys.stderr)
     return code
-
-
-def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """A plain fixed-width text table."""
-    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)

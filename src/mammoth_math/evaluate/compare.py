@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.common.store import atomic_write_text, read_jsonl
+from mammoth_math.common.text import text_table
 from mammoth_math.evaluate.config import EvalError
 
 Z95 = 1.959963984540054  # the 97.5% standard normal quantile
@@ -248,15 +249,6 @@ def format_compare(result: dict[str, Any], baseline: str | None = None) -> str:
     if diffs:
         lines += ["", "paired differences (points, 95% CI; problems both runs answered):"]
         lines.append(text_table(diffs, ["run", *columns]))
-    return "\n".join(lines)
-
-
-def text_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from mammoth_math.api import SampleResult
 from mammoth_math.benchmarks import get_spec
+from mammoth_math.common.text import text_table
 from mammoth_math.evaluate.config import EvalConfig
 from mammoth_math.evaluate.metrics import ks_for, pass_at_k
 
@@ -181,11 +182,7 @@ def format_table(summary: dict[str, Any]) -> str:
     rows = table_rows(summary)
     columns = list(dict.fromkeys(k for r in rows for k in r))
     o = summary["overall"]
-    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    lines = [text_table(rows, columns)]
     lines.append(
         f"in-domain avg: {_pct(o['in_domain_average'])}  out-of-domain avg: {_pct(o['out_of_domain_average'])}"
         f"  (model {summary['model']}, mode {summary['mode']}, wall {summary.get('wall_seconds', '-')} s)"
