@@ -182,10 +182,13 @@ def instructions(
         "enosys",
         (_RET_K, None, RET_ERRNO | errno_codes.ENOSYS),
     ]
-    labels: dict[str, int] = {}
+    labels: dict[str, int] = {}  # label -> index of the instruction that follows it
+    position = 0
     for item in asm:
         if isinstance(item, str):
-            labels[item] = sum(1 for x in asm[: asm.index(item)] if not isinstance(x, str))
+            labels[item] = position
+        else:
+            position += 1
     program = []
     for item in asm:
         if isinstance(item, str):
