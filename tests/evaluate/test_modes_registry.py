@@ -8,22 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from mammoth_math.api import Completion, Generation, SamplingParams
+from mammoth_math.api import SamplingParams
 from mammoth_math.benchmarks import get_spec
 from mammoth_math.evaluate import EvalConfig, EvalError, eval_modes, run_eval
+from mammoth_math.generate.scripted import ScriptedBackend
 from mammoth_math.solve import STRATEGIES, run_cot
 
 TOY = "toy_words"
 
 
-class ScriptedBackend:
-    spec = "scripted:modes"
-
-    def generate(self, prompts: Sequence[object], params: SamplingParams) -> list[Generation]:
-        return [Generation((Completion("The answer is 18.", 3, 5),), self.spec, 0.0) for _ in prompts]
-
-    def close(self) -> None:
-        pass
+def sentence_backend() -> ScriptedBackend:
+    return ScriptedBackend(rules=[{"match": None, "texts": ["The answer is 18."], "completion_tokens": 5}])
 
 
 class NoExecutor:
@@ -48,7 +43,7 @@ def test_eval_accepts_a_registered_strategy(toy_strategy: str, tmp_path: Path, d
     assert toy_strategy in eval_modes()
     config = EvalConfig(model="scripted", benchmarks=("gsm8k",), mode=toy_strategy, limit=2)
     summary = run_eval(
-        config, tmp_path / "run", data_dir=str(data_dir), backend=ScriptedBackend(),
+        config, tmp_path / "run", data_dir=str(data_dir), backend=sentence_backend(),
         executor=NoExecutor(), cache_dir=tmp_path / "cache", progress=False,
     )  # fmt: skip
     assert summary["mode"] == toy_strategy

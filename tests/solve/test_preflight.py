@@ -12,32 +12,20 @@ from pathlib import Path
 import pytest
 
 from mammoth_math.api import (
-    Completion,
     ExecStatus,
     Execution,
-    Generation,
-    SamplingParams,
     SandboxUnavailable,
     executor_unavailable,
 )
 from mammoth_math.evaluate import EvalConfig, EvalError, run_eval
+from mammoth_math.generate.scripted import ScriptedBackend
 from mammoth_math.solve import STRATEGIES, Solver, require_executor, runs_programs
 
 PROGRAM = "```python\nprint(2 + 2)\n```"
 
 
-class ScriptedBackend:
-    spec = "scripted:test"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def generate(self, prompts: Sequence[object], params: SamplingParams) -> list[Generation]:
-        self.calls += 1
-        return [Generation((Completion(PROGRAM, 5, 5),), self.spec, 0.0) for _ in prompts]
-
-    def close(self) -> None:
-        pass
+def program_backend() -> ScriptedBackend:
+    return ScriptedBackend(rules=[{"match": None, "texts": [PROGRAM], "completion_tokens": 5}])
 
 
 class ScriptedExecutor:
@@ -104,7 +92,7 @@ def test_preflight_names_cause_and_override() -> None:
 
 @pytest.mark.parametrize("mode", ["pot", "hybrid"])
 def test_lost_sandbox_never_falls_back_to_cot(mode: str) -> None:
-    backend = ScriptedBackend()
+    backend = program_backend()
     solver = Solver(backend, ScriptedExecutor(healthy=0), mode=mode)
     with pytest.raises(SandboxUnavailable):
         solver.solve("What is 2 + 2?")
@@ -112,7 +100,7 @@ def test_lost_sandbox_never_falls_back_to_cot(mode: str) -> None:
 
 
 def test_eval_stops_before_generating(tmp_path: Path, data_dir: Path) -> None:
-    backend = ScriptedBackend()
+    backend = program_backend()
     config = EvalConfig(model="scripted", benchmarks=("gsm8k",), mode="hybrid", limit=2, batch_size=1)
     with pytest.raises(EvalError, match="sandbox cannot run programs"):
         run_eval(
@@ -136,7 +124,7 @@ def test_eval_lost_mid_run_reports_no_accuracy(tmp_path: Path, data_dir: Path) -
             config,
             tmp_path / "run",
             data_dir=str(data_dir),
-            backend=ScriptedBackend(),
+            backend=program_backend(),
             executor=executor,
             cache_dir=tmp_path / "cache",
             progress=False,
@@ -155,7 +143,7 @@ def test_vote_runs_programs_when_a_vote_mode_does(tmp_path: Path, data_dir: Path
             config,
             tmp_path / "run",
             data_dir=str(data_dir),
-            backend=ScriptedBackend(),
+            backend=program_backend(),
             executor=ScriptedExecutor(healthy=0),
             cache_dir=tmp_path / "cache",
             progress=False,
