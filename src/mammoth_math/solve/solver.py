@@ -80,9 +80,8 @@ class Solver:
         strategy gets a view of the solver that streams, the solver itself keeps no per-call state)."""
         start = time.perf_counter()
         view = self if on_token is None else _Streaming(self, on_token)
-        result = self.strategy(view, [Task(question, AnswerType(answer_type), tuple(choices))], self.params)[
-            0
-        ]
+        task = Task(question, AnswerType(answer_type), tuple(choices))
+        result = self.strategy(view, [task], self.params)[0]
         return replace(result, seconds=time.perf_counter() - start)
 
     def solve_problems(
