@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
-
-from mammoth_math.serve.loadtest import run_load
+from loadtest import run_load  # beside this script (benchmarks/loadtest.py)
 
 
 def free_port() -> int:

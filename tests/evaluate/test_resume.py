@@ -75,8 +75,6 @@ def _summary(path: Path) -> dict:
     s = json.loads(path.read_text())
     for key in (*TIMING_FIELDS, "merged_from", "missing_shards", "shards"):
         s.pop(key, None)
-    for b in [*s["benchmarks"].values(), s["overall"]]:
-        b.pop("solve_seconds")
     return s
 
 

@@ -25,6 +25,8 @@ SCRIPT = textwrap.dedent("""
             out[name] = [[x.status.value, x.answer, x.error] for x in r]
     print(json.dumps(out))
 """)
+
+
 @pytest.mark.slow
 def test_refuses_without_namespaces_unless_unsafe(without_namespaces: list[str]) -> None:
     proc = subprocess.run(

@@ -61,7 +61,7 @@ def test_load_backend_reads_a_rules_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"match": "a", "texts": ["x"]}\nnot json\n', "rules.jsonl:2: not JSON"),
+        ('{"match": "a", "texts": ["x"]}\nnot json\n', "rules.jsonl:2: invalid JSON"),
         ('{"match": "a"}\n', "rules.jsonl:1: field 'texts'"),
         ('{"texts": ["x"], "colour": 1}\n', "rules.jsonl:1: unknown field(s) colour"),
         ("[1, 2]\n", "rules.jsonl:1: expected a JSON object"),

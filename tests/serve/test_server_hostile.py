@@ -6,8 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-
-from mammoth_math.serve.loadtest import HOSTILE, run_load
+from loadtest import HOSTILE, run_load  # benchmarks/loadtest.py (pytest pythonpath)
 
 pytestmark = pytest.mark.slow
 

@@ -24,9 +24,10 @@ def test_alpaca_template_is_mammoths_and_matches_prompts_stage() -> None:
         "Below is an instruction that describes a task. Write a response that appropriately completes "
         "the request.\n\n### Instruction:\nWhat is 2+2?\n\n### Response:"
     )
-    from mammoth_math.prompts import ALPACA_TEMPLATE as EVAL_TEMPLATE
+    from mammoth_math import api, prompts
 
-    assert ALPACA_TEMPLATE == EVAL_TEMPLATE  # train and eval must see the same prompt
+    # one definition (api.formats), not two copies kept equal: train and eval see the same prompt
+    assert ALPACA_TEMPLATE is api.ALPACA_TEMPLATE is prompts.ALPACA_TEMPLATE
 
 
 def test_read_examples_errors_name_file_line_field(tmp_path: Path) -> None:
@@ -35,7 +36,7 @@ def test_read_examples_errors_name_file_line_field(tmp_path: Path) -> None:
     with pytest.raises(TrainDataError, match=r"train\.jsonl:2: field 'output'"):
         read_examples(path)
     path.write_text('{"instruction": "a", "output": "b"}\nnot json\n')
-    with pytest.raises(TrainDataError, match=r"train\.jsonl:2: not valid JSON"):
+    with pytest.raises(TrainDataError, match=r"train\.jsonl:2: invalid JSON"):
         read_examples(path)
     assert len(read_examples(path, limit=1)) == 1
     with pytest.raises(TrainDataError, match="no such data file"):

@@ -12,6 +12,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mammoth_math.api.formats import (
+        ALPACA_TEMPLATE,
+        MATHINSTRUCT_FIELDS,
+        POT_TRIGGER,
+        example_from_row,
+        mathinstruct_row,
+    )
     from mammoth_math.api.protocols import (
         Backend,
         Executor,
@@ -39,6 +46,9 @@ if TYPE_CHECKING:
     from mammoth_math.api.registry import Registry, RegistryError
 
 __all__ = [
+    "ALPACA_TEMPLATE",
+    "MATHINSTRUCT_FIELDS",
+    "POT_TRIGGER",
     "AnswerType",
     "Backend",
     "Completion",
@@ -58,8 +68,10 @@ __all__ = [
     "SolveResult",
     "StreamingBackend",
     "TrainingExample",
+    "example_from_row",
     "executor_unavailable",
     "from_dict",
+    "mathinstruct_row",
     "to_dict",
 ]
 
@@ -68,7 +80,7 @@ def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module 'mammoth_math.api' has no attribute {name!r}")
     # records first: most names live there, and it is the one module the sandbox's fork server needs
-    for module in ("records", "protocols", "registry"):
+    for module in ("records", "protocols", "registry", "formats"):
         namespace = vars(importlib.import_module(f"mammoth_math.api.{module}"))
         if name in namespace:
             globals()[name] = namespace[name]

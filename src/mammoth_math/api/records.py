@@ -119,7 +119,8 @@ class SolveResult:
     raw: tuple[str, ...] = ()  # raw generations in the order they were made (PoT first in hybrid)
     prompts: tuple[str, ...] = ()  # rendered prompts, same order
     answer_method: str = ""  # how `answer` was extracted: "program", "boxed", "answer_is", ... ("" = none)
-    finish_reasons: tuple[str, ...] = ()  # each raw generation's: "stop", "length" (cut by its budget), "error"
+    # each raw generation's finish: "stop", "length" (cut by its budget), "error"
+    finish_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

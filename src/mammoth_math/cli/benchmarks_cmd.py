@@ -6,8 +6,7 @@ import argparse
 import textwrap
 
 from mammoth_math.api import RegistryError, to_dict
-from mammoth_math.benchmarks import DataError, get_spec, load_spec, load_user_spec, names
-from mammoth_math.benchmarks.sources import data_dir, locate
+from mammoth_math.benchmarks import DataError, data_dir, get_spec, load_spec, load_user_spec, locate, names
 from mammoth_math.cli.common import add_data_dir, fail, print_json, table
 
 

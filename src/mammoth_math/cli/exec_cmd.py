@@ -15,6 +15,7 @@ from typing import Any
 
 from mammoth_math.api.records import ExecStatus, to_dict
 from mammoth_math.cli.common import add_deprecated, add_output, add_sandbox_options, fail
+from mammoth_math.common.store import BadLine, parse_jsonl
 
 _CHUNK = 1024
 
@@ -34,14 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _parse(lines: list[str], source: str) -> list[tuple[Any, str | None, str | None]]:
     """(id, code, error) per non-blank line; error names the file and line."""
     items: list[tuple[Any, str | None, str | None]] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, obj in parse_jsonl(lines):
         where = f"{source}:{number}"
-        try:
-            obj = json.loads(line)
-        except ValueError as e:
-            items.append((None, None, f"BadInput: {where}: not JSON ({e})"))
+        if isinstance(obj, BadLine):
+            items.append((None, None, f"BadInput: {where}: {obj}"))
             continue
         if not isinstance(obj, dict):
             items.append((None, None, f"BadInput: {where}: expected an object"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from mammoth_math.api import AnswerType, Problem
 from mammoth_math.cli.common import add_deprecated, add_output, fail
+from mammoth_math.common.store import BadLine, parse_jsonl
 from mammoth_math.grade import grade, judge_equal
 
 
@@ -78,17 +79,14 @@ def run(args: argparse.Namespace) -> int:
     except OSError as e:
         return fail(f"{args.input}: {e.strerror}")
     results: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, row in parse_jsonl(lines):
         where = f"{args.input}:{number}"
         try:
-            row = json.loads(line)
+            if isinstance(row, BadLine):
+                raise ValueError(f"{where}: {row}")
             if not isinstance(row, dict):
                 raise ValueError(f"{where}: expected a JSON object")
             results.append(judge_row(row, where, args.grade_timeout))
-        except json.JSONDecodeError as e:
-            return fail(f"{where}: invalid JSON ({e.msg})")
         except ValueError as e:
             return fail(str(e))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115

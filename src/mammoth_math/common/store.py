@@ -82,19 +82,45 @@ class JsonlLog:
         yield from read_jsonl(self.path, tolerate_torn=True)
 
 
+class BadLine(str):
+    """Why one JSONL line could not be read ("invalid JSON: ... (column N)", "not valid UTF-8 ...")."""
+
+
+def parse_jsonl(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
+    """`(line number, row or BadLine)` for each non-blank line: the one JSONL parser.
+
+    Callers decide what a bad line means: our own logs skip a torn last line; a benchmark release, a
+    user's input or a training file gets an error naming file and line."""
+    for lineno, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield lineno, BadLine(f"not valid UTF-8 (column {e.start + 1})")
+                continue
+        try:
+            yield lineno, json.loads(raw)
+        except json.JSONDecodeError as e:
+            yield lineno, BadLine(f"invalid JSON: {e.msg} (column {e.colno})")
+
+
+def jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
+    """`parse_jsonl` over a file, streamed (sample logs can be large)."""
+    with open(path, "rb") as f:
+        yield from parse_jsonl(f)
+
+
 def read_jsonl(path: str | os.PathLike[str], *, tolerate_torn: bool = False) -> Iterator[Any]:
     """Rows of a JSONL file. A bad line raises ValueError naming file and line, except (with
     `tolerate_torn`) lines that do not parse, which a killed writer can leave behind."""
     path = Path(path)
     if not path.exists():
         return
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
+    for lineno, row in jsonl_lines(path):
+        if isinstance(row, BadLine):
+            if tolerate_torn:
                 continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as e:
-                if tolerate_torn:
-                    continue
-                raise ValueError(f"{path}:{lineno}: invalid JSON ({e.msg})") from None
+            raise ValueError(f"{path}:{lineno}: {row}")
+        yield row

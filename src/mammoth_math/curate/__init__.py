@@ -1,12 +1,12 @@
 """Curation: sources, teacher synthesis, verification, dedup, decontamination, mixing, card, audit
 (see docs/curate.md). datasketch, matplotlib, reasoning-gym and the sandbox load only when used."""
 
+from mammoth_math.api.formats import mathinstruct_row as train_record  # the row format lives in api
 from mammoth_math.curate.build import (
     audit,
     build,
     collect_examples,
     convert,
-    train_record,
     with_pot_trigger,
     write_train_jsonl,
 )

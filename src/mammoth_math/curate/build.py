@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mammoth_math.api import Executor, Problem, TrainingExample, to_dict
+from mammoth_math.api import Executor, Problem, TrainingExample
+from mammoth_math.api.formats import mathinstruct_row
 from mammoth_math.common.store import atomic_write_jsonl
 from mammoth_math.curate.card import write_card
 from mammoth_math.curate.decontaminate import BenchmarkIndex, benchmark_index, decontaminate
@@ -132,20 +133,8 @@ def write_train_jsonl(rows: Sequence[TrainingExample], path: str | os.PathLike[s
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     # atomically: never a half-written train.jsonl
-    atomic_write_jsonl(out, [train_record(r) for r in rows], ensure_ascii=False)
+    atomic_write_jsonl(out, [mathinstruct_row(r) for r in rows], ensure_ascii=False)
     return out
-
-
-def train_record(row: TrainingExample) -> dict[str, Any]:
-    """MathInstruct's three fields first; the rest of the record follows (TrainingExample round-trips)."""
-    rec = to_dict(row)
-    rec["metadata"] = {k: v for k, v in rec["metadata"].items() if k != "entry"}
-    return {
-        "instruction": rec.pop("instruction"),
-        "output": rec.pop("output"),
-        "source": rec.pop("source"),
-        **rec,
-    }
 
 
 def _sandbox(recipe: Recipe) -> Any:
@@ -195,7 +184,7 @@ def curate_rows(
     final = _mix(kept, recipe.entries, recipe.seed) if recipe.entries else kept
     # After dedup and decontamination, which compare the question itself, not the request around it.
     final = with_pot_trigger(final, pot_triggers, recipe.seed)
-    atomic_write_jsonl(output / "train.jsonl", [train_record(r) for r in final], ensure_ascii=False)
+    atomic_write_jsonl(output / "train.jsonl", [mathinstruct_row(r) for r in final], ensure_ascii=False)
     atomic_write_jsonl(output / "dropped.jsonl", [d.to_json() for d in dropped], ensure_ascii=False)
     extra = {
         "recipe": recipe.name,
@@ -230,8 +219,7 @@ def build(
 def audit_rows(path: str | os.PathLike[str], limit: int | None = None) -> list[TrainingExample]:
     """Rows of any MathInstruct-format file; the gold is recovered from our sources where the question
     matches one (GSM8K, MATH, MathQA train), else from the row's own `gold`/`answer`."""
-    from mammoth_math.benchmarks.errors import DataError
-    from mammoth_math.benchmarks.reading import read_jsonl
+    from mammoth_math.benchmarks import DataError, read_jsonl
 
     golds = _known_golds()
     rows: list[TrainingExample] = []

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import Problem, SamplingParams
-from mammoth_math.curate.build import train_record
+from mammoth_math.api.formats import mathinstruct_row
+from mammoth_math.common.store import BadLine, jsonl_lines
 from mammoth_math.curate.rows import make_example
 
 
@@ -20,14 +21,15 @@ def _done_ids(path: Path) -> set[str]:
     done: set[str] = set()
     if not path.exists():
         return done
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    rows = list(jsonl_lines(path))
+    for i, (lineno, row) in enumerate(rows):
         try:
-            done.add(json.loads(line)["metadata"]["problem_id"])
-        except (json.JSONDecodeError, KeyError, TypeError):
+            if isinstance(row, BadLine):
+                raise TypeError(row)
+            done.add(row["metadata"]["problem_id"])
+        except (KeyError, TypeError):
             # a torn last line from a killed run is the only expected damage; it is redone
-            if lineno != len(path.read_text(encoding="utf-8").splitlines()):
+            if i != len(rows) - 1:
                 raise ValueError(f"{path}:{lineno}: not a synthesis record") from None
     return done
 
@@ -76,10 +78,10 @@ def synthesize(
                     ex = make_example(
                         problem, text, source, mode, problem_id=problem.id, sample=k, accepted=True
                     )
-                    f.write(json.dumps(train_record(ex), ensure_ascii=False) + "\n")
+                    f.write(json.dumps(mathinstruct_row(ex), ensure_ascii=False) + "\n")
             if kept == 0:  # a marker so --resume does not redo a problem the teacher failed
                 marker = make_example(problem, "", source, mode, problem_id=problem.id, accepted=False)
-                f.write(json.dumps(train_record(marker), ensure_ascii=False) + "\n")
+                f.write(json.dumps(mathinstruct_row(marker), ensure_ascii=False) + "\n")
             f.flush()
             stats["accepted"] += kept
     return stats

@@ -186,6 +186,7 @@ def render_report(summary: dict[str, Any], rows: Sequence[SampleResult]) -> str:
             "prompt_hash",
             "version",
             "wall_seconds",
+            "seconds_per_sample",
             "tokens_per_second",
         )
     }

@@ -254,8 +254,11 @@ def run_eval(
     wall = time.perf_counter() - start
 
     rows = finalize(output, problems, config, log)
+    ran = sum((p.benchmark, p.id, s) not in done for p in pending for s in range(config.samples))
     extra = {
-        "wall_seconds": round(wall, 3),
+        "wall_seconds": round(wall, 3),  # this invocation's (a resumed run's earlier time is not in it)
+        "samples_run": ran,
+        "seconds_per_sample": round(wall / ran, 4) if ran else None,
         "resumed": resume and bool(done),
         "cache": {"hits": caching.cache.hits, "misses": caching.cache.misses} if caching else None,
         "generation_seconds": round(caching.generation_seconds, 3) if caching else 0.0,

@@ -14,7 +14,18 @@ from mammoth_math.evaluate.config import EvalConfig
 from mammoth_math.evaluate.metrics import ks_for, pass_at_k
 
 # Fields that differ between an interrupted-and-resumed run and an uninterrupted one.
-TIMING_FIELDS = ("wall_seconds", "created", "resumed", "cache", "generation_seconds", "tokens_per_second")
+# Timings are per run, not per benchmark: a batch serves many samples at once, so summing each sample's
+# share (the old `solve_seconds`) counted a batch's time once per sample in it.
+TIMING_FIELDS = (
+    "wall_seconds",
+    "samples_run",
+    "seconds_per_sample",
+    "created",
+    "resumed",
+    "cache",
+    "generation_seconds",
+    "tokens_per_second",
+)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -54,7 +65,6 @@ def stats(rows: Sequence[SampleResult], config: EvalConfig) -> dict[str, Any]:
         "truncated_by_path": dict(Counter(_truncated_paths(solved))),
         "prompt_tokens": sum(r.solve.prompt_tokens for r in solved),  # type: ignore[union-attr]
         "completion_tokens": sum(r.solve.completion_tokens for r in solved),  # type: ignore[union-attr]
-        "solve_seconds": round(sum(r.solve.seconds for r in solved), 3),  # type: ignore[union-attr]
         "accuracy_by_mode_used": {
             m: _mean([float(r.correct) for r in solved if r.solve.mode_used == m])  # type: ignore[union-attr]
             for m in sorted({r.solve.mode_used for r in solved})  # type: ignore[union-attr]

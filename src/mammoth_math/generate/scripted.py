@@ -16,7 +16,6 @@ would; `--model-option delay=S` makes each call take S seconds (a run slow enoug
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from typing import Any
 
 from mammoth_math.api.protocols import Prompt
 from mammoth_math.api.records import Completion, Generation, SamplingParams
+from mammoth_math.common.store import BadLine, parse_jsonl
 from mammoth_math.generate.base import (
     BackendBase,
     GenerateError,
@@ -124,13 +124,9 @@ def _read_rules(path: Path) -> list[dict[str, Any]]:
     except OSError as e:
         raise GenerateError(f"scripted backend: cannot read {path}: {e}") from None
     rules = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rule = json.loads(line)
-        except ValueError as e:
-            raise GenerateError(f"{path}:{number}: not JSON ({e})") from None
+    for number, rule in parse_jsonl(lines):
+        if isinstance(rule, BadLine):
+            raise GenerateError(f"{path}:{number}: {rule}")
         if not isinstance(rule, dict):
             raise GenerateError(f"{path}:{number}: expected a JSON object")
         _check_rule(rule, f"{path}:{number}")

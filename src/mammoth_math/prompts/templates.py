@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Exactly the template MAmmoTH trained and evaluated with (TIGER-AI-Lab/MAmmoTH, utils.py).
-ALPACA_TEMPLATE = (
-    "Below is an instruction that describes a task. "
-    "Write a response that appropriately completes the request.\n\n"
-    "### Instruction:\n{instruction}\n\n### Response:"
-)
-# MAmmoTH appends this to the instruction to ask for a program of thought.
-POT_TRIGGER = " Let's write a program."
+from mammoth_math.api.formats import ALPACA_TEMPLATE, POT_TRIGGER
+
+# The training prompt and the PoT trigger live with the curated-row format (api.formats): train and
+# curate must use the very same text.
+__all__ = ["ALPACA_TEMPLATE", "POT_TRIGGER"]  # re-exported: prompts.ALPACA_TEMPLATE is public
 
 SYSTEM_PROMPT = "You are a careful mathematician and an expert Python programmer."
 

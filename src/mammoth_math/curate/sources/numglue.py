@@ -5,9 +5,7 @@ so the rows are problems for teacher synthesis; types whose answer is not a numb
 from __future__ import annotations
 
 from mammoth_math.api import AnswerType, Problem
-from mammoth_math.benchmarks.errors import DataError
-from mammoth_math.benchmarks.golds import number_text
-from mammoth_math.benchmarks.reading import read_json_list
+from mammoth_math.benchmarks import DataError, number_text, read_json_list
 from mammoth_math.curate.sources.base import LoadOptions, SourceSpec, find_file
 from mammoth_math.curate.sources.registry import SOURCES
 

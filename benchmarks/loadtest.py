@@ -3,7 +3,7 @@
 The mix is mostly /v1/execute (some with hostile programs: fork bombs, infinite loops, killing the
 parent, huge allocations) plus a share of /v1/solve with a tiny token budget. It reports latency
 percentiles and counts per status; the server is healthy under load when `server_errors == 0`.
-Used by `benchmarks/bench_serve.py` and by tests/serve.
+Used by `benchmarks/bench_serve.py` and by tests/serve (a measuring tool, not part of the package).
 """
 
 from __future__ import annotations
