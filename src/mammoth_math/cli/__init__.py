@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("eval_cmd", "evaluate a model on benchmarks"),
     "curate": ("curate_cmd", "build and audit MathInstruct-style training data"),
     "train": ("train_cmd", "supervised fine-tuning"),
-    "export": ("export_cmd", "export a trained model (GGUF for llama.cpp / Ollama)"),
+    "export": ("export_cmd", "export a model: trained weights -> GGUF, or a GGUF -> an HF directory"),
     "experiment": ("experiment_cmd", "run an ablation: curate -> train -> export -> eval -> compare"),
     "serve": ("serve_cmd", "HTTP API and web page"),
 }

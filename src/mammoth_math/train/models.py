@@ -69,6 +69,18 @@ def load_model_and_tokenizer(
     return model, tok
 
 
+def gguf_path(spec: str) -> Path | None:
+    """The GGUF file a spec names ("smollm2", "gguf:FILE", a bare "*.gguf"), None for anything else:
+    the one place training, its tokenizer lookup and `export hf` turn a spec into a GGUF file."""
+    if spec == "smollm2":
+        return smollm2_path()
+    if spec.startswith("gguf:"):
+        return Path(spec[5:])
+    if spec.endswith(".gguf"):
+        return Path(spec)
+    return None
+
+
 def base_gguf(model: str, tokenizer: str | None) -> Path | None:
     """The GGUF a run with these `model` / `tokenizer` settings took its tokenizer from, None when it was
     an HF tokenizer (the GGUF exporter copies the vocabulary from here)."""
@@ -76,19 +88,15 @@ def base_gguf(model: str, tokenizer: str | None) -> Path | None:
     if spec is None:
         prefix, _, rest = model.partition(":")
         spec = (rest or "smollm2") if prefix == "tiny-qwen2" else model
-    if spec == "smollm2":
-        return smollm2_path()
-    if spec.startswith("gguf:"):
-        return Path(spec[5:])
-    return None
+    return gguf_path(spec)
 
 
 def load_tokenizer(spec: str) -> Any:
     """A tokenizer from "smollm2", "gguf:FILE" or an HF dir / hub id."""
     from transformers import AutoTokenizer
 
-    if spec == "smollm2" or spec.startswith("gguf:"):
-        path = smollm2_path() if spec == "smollm2" else Path(spec[5:])
+    path = gguf_path(spec)
+    if path is not None:
         return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
     return AutoTokenizer.from_pretrained(spec)
 
@@ -114,19 +122,32 @@ def _tiny_qwen2(req: ModelRequest) -> tuple[Any, Any]:
     return model, tok
 
 
-def _from_gguf(path: Path, req: ModelRequest) -> tuple[Any, Any]:
+def load_gguf_model(path: Path, dtype: Any = None) -> Any:
+    """A plain HF causal LM holding a GGUF's weights, dequantized: what training starts from and what
+    `export hf` saves. transformers loads GGUF through `gguf_file=`, but the result carries a GGUF
+    quantizer that makes `save_pretrained` refuse; the weights are already dense, so we rebuild the model
+    from its config (no quantizer) and hand it the same tensors."""
+    import torch
     from transformers import AutoModelForCausalLM
 
+    path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such GGUF file")
-    model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=req.dtype)
-    # transformers dequantizes GGUF into dense tensors but keeps a "gguf quantizer" marker that makes
-    # save_pretrained refuse; the weights are plain, so drop the marker to save (and merge) HF format.
-    model.hf_quantizer = None
-    if getattr(model, "is_quantized", False):
-        model.is_quantized = False
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
+    dtype = dtype or torch.float32
+    loaded = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=dtype)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    with torch.device("meta"):  # no second allocation: load_state_dict(assign=True) adopts the tensors
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+    model.load_state_dict(loaded.state_dict(), assign=True)
+    model.tie_weights()  # tied embeddings were one tensor in `loaded`; make them one here too
+    model.generation_config = loaded.generation_config
+    return model.eval()
+
+
+def _from_gguf(path: Path, req: ModelRequest) -> tuple[Any, Any]:
+    model = load_gguf_model(path, req.dtype)
     tok = load_tokenizer(req.tokenizer or f"gguf:{path}")
     return model, tok
 
