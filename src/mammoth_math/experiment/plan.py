@@ -81,7 +81,7 @@ def _eval_estimate(ev: EvalSpec, mode: str, cost: dict[str, Any]) -> float:
         per = cost["hybrid_fallback_share"] * tokens.get("cot", 200)
         prompt = 0.0
     else:
-        per = min(tokens.get(mode, 200), ev.max_tokens)
+        per = tokens.get(mode, 200) if ev.max_tokens is None else min(tokens.get(mode, 200), ev.max_tokens)
         prompt = cost["prompt_seconds_per_problem"]
     return n * (per / cost["tokens_per_second"] + prompt)
 

@@ -48,7 +48,7 @@ class EvalSpec:
     limit: int | None = None
     prompt_style: str = "alpaca"
     shots: int = 0
-    max_tokens: int = 512
+    max_tokens: int | None = None  # None: each benchmark's own budget per path, as `eval` uses
     batch_size: int = 4
     workers: int = 2
     backend: str = "gguf"  # how a trained model is served when not exported: "hf" or "vllm"
