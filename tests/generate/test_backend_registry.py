@@ -64,6 +64,15 @@ def test_vllm_missing_is_a_clear_error() -> None:
         load_backend("vllm:Qwen/Qwen2.5-0.5B")
 
 
+def test_vllm_given_a_gguf_points_at_the_conversion(tmp_path: Path) -> None:
+    # checked before vllm is imported, so this holds with or without vLLM installed
+    disguised = tmp_path / "model.bin"
+    disguised.write_bytes(b"GGUF" + bytes(16))
+    for spec in (f"vllm:{smollm2_path()}", f"vllm:gguf:{smollm2_path()}", f"vllm:{disguised}"):
+        with pytest.raises(GenerateError, match=r"does not load GGUF.*mammoth-math export hf --model gguf:"):
+            load_backend(spec)
+
+
 def test_openai_target_parsing() -> None:
     assert parse_target("http://h:1#m") == ("http://h:1/v1", "m")
     assert parse_target("https://h/v1/#a/b") == ("https://h/v1", "a/b")

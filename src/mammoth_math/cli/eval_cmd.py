@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from mammoth_math.benchmarks import DataError
     from mammoth_math.cli.common import fail
     from mammoth_math.evaluate import EvalConfig, EvalError, format_table, merge_runs, parse_options, run_eval
+    from mammoth_math.generate import GenerateError
 
     try:
         if args.action == "compare":
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 cache_dir=args.cache_dir,
                 progress=not args.no_progress,
             )
-    except (EvalError, DataError, RegistryError) as e:
+    except (EvalError, DataError, RegistryError, GenerateError) as e:
         return fail(str(e))
     print(format_table(summary))
     from mammoth_math.evaluate.summary import truncation_warnings

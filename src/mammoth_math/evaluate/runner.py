@@ -228,7 +228,12 @@ def run_eval(
         if backend is None:
             from mammoth_math.generate import load_backend
 
-            backend = load_backend(config.model, **config.backend_options)
+            try:
+                backend = load_backend(config.model, **config.backend_options)
+            except BaseException:  # a bad spec or engine option: leave no sandbox workers behind
+                if own_executor:
+                    _close(executor)
+                raise
         cache_path = Path(cache_dir or default_cache_dir())
         cache = GenerationCache(
             cache_path / f"{hashlib.sha256(backend.spec.encode()).hexdigest()[:16]}.jsonl"
