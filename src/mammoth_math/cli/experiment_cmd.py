@@ -17,6 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     r.add_argument(
         "--only", default=None, metavar="STAGE[:ARM]", help="one piece: curate, train, export, eval, compare"
     )
+    r.add_argument(
+        "--results",
+        default=None,
+        metavar="DIR",
+        help="keep every finished stage's small files here (records, cards, summaries, samples, the "
+        "table) and take over the stages finished there: how a run of hours continues on another "
+        "machine or a fresh checkout (e.g. docs/results/NAME, committed as stages finish)",
+    )
     add_data_dir(r)
     p = sub.add_parser("plan", help="the stages and their estimated cost, without running anything")
     p.add_argument("spec")
@@ -58,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
 
     spec = load_spec(args.spec)  # every key checked before anything runs
     print(format_plan(build_plan(spec, Path(args.output)), spec.cost["piece_hours"]), file=sys.stderr)
-    done = run_experiment(spec, args.output, only=args.only, data_dir=args.data_dir)
+    done = run_experiment(spec, args.output, only=args.only, data_dir=args.data_dir, results=args.results)
     for stage, what in done.items():
         print(f"{stage}: {what}", file=sys.stderr)
     compare = Path(args.output) / "compare.txt"
@@ -85,7 +93,8 @@ def _status(args: argparse.Namespace) -> int:
     for r in rows:
         r["seconds"] = "" if r["seconds"] is None else f"{r['seconds']:.0f}"
         r["estimate"] = f"{r.pop('estimate_s') / 60:.1f} min"
-    print(table(rows, ["stage", "state", "seconds", "estimate", "started", "finished"]))
+        r["from"] = "results" if r.pop("restored") else ""
+    print(table(rows, ["stage", "state", "seconds", "estimate", "started", "finished", "from"]))
     left = sum(1 for r in rows if r["state"] != "done")
     print(f"{len(rows) - left} of {len(rows)} stages done; {left} to go", file=sys.stderr)
     return 0

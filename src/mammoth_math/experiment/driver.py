@@ -13,6 +13,7 @@ from typing import Any
 
 from mammoth_math.experiment.plan import Stage, build_plan, select
 from mammoth_math.experiment.records import alive, now, read_record, versions, write_record
+from mammoth_math.experiment.results import check_results_folder, outputs_present, publish, restore
 from mammoth_math.experiment.spec import Spec, SpecError, parse_spec
 from mammoth_math.experiment.stages import RUNNERS, Context, wipe
 
@@ -36,9 +37,16 @@ def state(root: Path, stage: Stage) -> tuple[str, dict[str, Any] | None]:
 
 
 def run_experiment(
-    spec: Spec, root: str | Path, *, only: str | None = None, data_dir: str | None = None
+    spec: Spec,
+    root: str | Path,
+    *,
+    only: str | None = None,
+    data_dir: str | None = None,
+    results: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Run (or continue) the experiment into `root`; returns {stage id: what happened}."""
+    """Run (or continue) the experiment into `root`; returns {stage id: what happened}. With `results`,
+    stages finished there are taken over first and every finished stage's small files go there
+    (experiment/results.py)."""
     root = Path(root)
     plan = build_plan(spec, root)
     try:
@@ -55,7 +63,17 @@ def run_experiment(
     if _main_rank():
         copy = {"spec_path": str(Path(spec.path).resolve()), "spec": spec.raw}
         (root / SPEC_COPY).write_text(json.dumps(copy, indent=2, default=str) + "\n", encoding="utf-8")
-    ctx = Context(spec, root, data_dir or spec.data_dir, by_id)
+    ctx = Context(spec, root, data_dir or spec.data_dir, by_id, Path(results) if results else None)
+    if ctx.results is not None and _main_rank():
+        try:
+            check_results_folder(ctx.results)
+        except ValueError as e:
+            raise SpecError(str(e)) from None
+        for stage_id in restore(root, ctx.results, plan):
+            _log(f"{stage_id}: finished earlier, taken over from {ctx.results}")
+        for stage in plan:  # finished here before --results was given: keep them there too
+            if state(root, stage)[0] == "done" and read_record(ctx.results, stage.id) != _public(root, stage):
+                publish(root, ctx.results, stage)
     _preflight(spec, [s for s in chosen if state(root, s)[0] != "done"])
     done: dict[str, str] = {}
     try:
@@ -64,6 +82,11 @@ def run_experiment(
     finally:
         ctx.close()
     return done
+
+
+def _public(root: Path, stage: Stage) -> dict[str, Any] | None:
+    record = read_record(root, stage.id)
+    return None if record is None else {k: v for k, v in record.items() if k != "pid"}
 
 
 def _preflight(spec: Spec, todo: list[Stage]) -> None:
@@ -100,7 +123,24 @@ def _run_stage(ctx: Context, stage: Stage, by_id: dict[str, Stage]) -> str:
     for dep in stage.deps:
         if state(ctx.root, by_id[dep])[0] != "done":
             raise SpecError(f"{stage.id}: needs {dep} first (run it, or the experiment without --only)")
-    resume = now_state == "interrupted"
+        _bring_back(ctx, by_id[dep], by_id)
+    return _execute(ctx, stage, by_id, resume=now_state == "interrupted", previous=rec)
+
+
+def _bring_back(ctx: Context, stage: Stage, by_id: dict[str, Stage]) -> None:
+    """A finished stage taken over from a results folder has its record, not its weights or data: run
+    it again (its own dependencies first) when a stage still to run needs what it made."""
+    if outputs_present(ctx.root, stage):
+        return
+    for dep in stage.deps:
+        _bring_back(ctx, by_id[dep], by_id)
+    _log(f"{stage.id}: needed again (its outputs are not in {ctx.root}), running it again")
+    _execute(ctx, stage, by_id, resume=False, previous=read_record(ctx.root, stage.id))
+
+
+def _execute(
+    ctx: Context, stage: Stage, by_id: dict[str, Stage], *, resume: bool, previous: dict[str, Any] | None
+) -> str:
     if not resume and _main_rank():
         wipe(stage)  # outputs from other inputs (or none): start clean
     started = time.time()
@@ -111,12 +151,30 @@ def _run_stage(ctx: Context, stage: Stage, by_id: dict[str, Stage]) -> str:
     _log(f"{stage.id}: {'resuming' if resume else 'running'} (estimate {stage.estimate_s / 60:.1f} min)")
     outputs = RUNNERS[stage.kind](ctx, stage, resume)
     seconds = time.time() - started
-    _record(ctx.root, stage.id, {**base, "status": "done", "started": (rec or {}).get("started") if resume
-                                      else time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
-                                      "finished": now(), "seconds": round(seconds, 1),
-                                      "resumed": resume, "outputs": outputs})  # fmt: skip
+    record = {**base, "status": "done", "started": (previous or {}).get("started") if resume
+              else time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+              "finished": now(), "seconds": round(seconds, 1), "resumed": resume, "outputs": outputs}  # fmt: skip
+    if previous and previous.get("status") == "done":  # made again for a later stage (see _bring_back)
+        record["made_again"] = True
+        if _comparable(previous.get("outputs")) != _comparable(outputs):
+            _log(f"{stage.id}: made again, but its outputs differ from the first time's; stages that "
+                 "used the first ones keep their results")  # fmt: skip
+            record["first_outputs"] = previous.get("outputs")
+    _record(ctx.root, stage.id, record)
+    if ctx.results is not None and _main_rank():
+        publish(ctx.root, ctx.results, stage)
     _log(f"{stage.id}: done in {seconds:.0f} s")
     return "resumed" if resume else "ran"
+
+
+def _comparable(outputs: Any) -> Any:
+    """A stage's outputs without what differs between run folders by nature: wall times, and an
+    export's path and size (the file's metadata names where it was written)."""
+    if not isinstance(outputs, dict):
+        return outputs
+    return {
+        k: v for k, v in outputs.items() if k not in ("output", "bytes") and not k.endswith(("_s", "seconds"))
+    }
 
 
 def load_run_spec(root: str | Path) -> Spec:
@@ -144,6 +202,7 @@ def status(root: str | Path) -> list[dict[str, Any]]:
                 "started": rec.get("started"),
                 "finished": rec.get("finished") if st in ("done", "stale") else None,
                 "estimate_s": round(stage.estimate_s),
+                "restored": bool(rec.get("restored_from")),
             }
         )
     return rows

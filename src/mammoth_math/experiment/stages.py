@@ -25,6 +25,7 @@ class Context:
     root: Path
     data_dir: str | None
     stages: dict[str, Stage]
+    results: Path | None = None  # where finished stages' small files are kept (experiment/results.py)
     _sandbox: Any = field(default=None, repr=False)
 
     def sandbox(self, timeout: float) -> Any:
