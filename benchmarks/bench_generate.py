@@ -1,10 +1,12 @@
-"""Speed of the llama.cpp backend: overhead vs raw xllamacpp, parallel slots, few-shot prefix caching.
+"""Speed of the backends: llama.cpp (overhead vs raw xllamacpp, parallel slots, few-shot prefix caching)
+and vLLM (overhead vs vLLM's LLM.generate called directly on the same engine).
 
     .venv/bin/python benchmarks/bench_generate.py --model smollm2
     .venv/bin/python benchmarks/bench_generate.py --model default --prompts 4 --max-tokens 64
+    .venv-vllm/bin/python benchmarks/bench_generate.py --model vllm:HF_DIR [--model-option KEY=VALUE]
 
-Prints one figure per line. Goals (issue 5): backend ≥ 0.95× raw xllamacpp tokens/s; cached 8-shot
-per-problem latency ≤ 0.3× uncached. Decoding on a few CPU cores is compute-bound, so the slot
+Prints one figure per line. Goals (issues 5, 17): backend ≥ 0.95× raw xllamacpp / direct vLLM
+tokens/s; cached 8-shot per-problem latency ≤ 0.3× uncached. Decoding on a few CPU cores is compute-bound, so the slot
 sweep tells you which n_parallel to use on this machine rather than assuming batching helps.
 """
 
@@ -88,6 +90,34 @@ def overhead(
     return totals["raw"][0] / totals["raw"][1], totals["ours"][0] / totals["ours"][1]
 
 
+def vllm_overhead(
+    spec: str, prompts: list[str], max_tokens: int, rounds: int, options: dict[str, object]
+) -> tuple[float, float, float]:
+    """Tokens/s of vLLM's `LLM.generate` called directly and of our backend, on the same engine (ours
+    wraps it) and the same batch of prompts, greedy, alternated round by round; and the engine's start
+    time. Both sides produce the same tokens (greedy), so the ratio is our overhead alone."""
+    started = time.perf_counter()
+    backend = load_backend(spec, **options)
+    start_seconds = time.perf_counter() - started
+    llm, vllm = backend.llm, backend._vllm  # type: ignore[attr-defined]
+    direct = vllm.SamplingParams(max_tokens=max_tokens, temperature=0.0)
+    params = SamplingParams(max_tokens=max_tokens)
+    llm.generate(["warm up"], vllm.SamplingParams(max_tokens=4), use_tqdm=False)
+    backend.generate(["warm up"], SamplingParams(max_tokens=4))
+    totals = {"raw": [0, 0.0], "ours": [0, 0.0]}
+    for _ in range(rounds):
+        t = time.perf_counter()
+        outs = llm.generate(prompts, direct, use_tqdm=False)
+        totals["raw"][1] += time.perf_counter() - t
+        totals["raw"][0] += sum(len(o.outputs[0].token_ids) for o in outs)
+        t = time.perf_counter()
+        gens = backend.generate(prompts, params)
+        totals["ours"][1] += time.perf_counter() - t
+        totals["ours"][0] += sum(g.completions[0].completion_tokens for g in gens)
+    backend.close()
+    return totals["raw"][0] / totals["raw"][1], totals["ours"][0] / totals["ours"][1], start_seconds
+
+
 def batch_tokens_per_s(backend: LlamaCppBackend, prompts: list[str], max_tokens: int) -> float:
     backend.generate(["warm up"], SamplingParams(max_tokens=4))
     started = time.perf_counter()
@@ -121,7 +151,8 @@ def prefix_latency(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="smollm2", help="a gguf model spec (default: smollm2)")
+    ap.add_argument("--model", default="smollm2", help="a gguf or vllm model spec (default: smollm2)")
+    ap.add_argument("--model-option", action="append", default=[], metavar="KEY=VALUE", help="vllm only")
     ap.add_argument("--prompts", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--slots", default="1,2,4")
@@ -136,10 +167,18 @@ def main() -> None:
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     spec = resolve_model_spec(args.model)
-    if spec.kind != "gguf":
-        ap.error("bench_generate measures the llama.cpp backend; pass a gguf spec")
     prompts = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.prompts)]
     print(f"model: {args.model} ({spec.target})")
+    if spec.kind == "vllm":
+        from mammoth_math.evaluate.config import parse_options
+
+        options = parse_options(args.model_option)
+        raw, ours, start = vllm_overhead(spec.name, prompts, args.max_tokens, args.rounds, options)
+        print(f"vllm engine start: {start:.1f} s")
+        print(f"overhead: direct vLLM {raw:.1f} tok/s, backend {ours:.1f} tok/s, ratio {ours / raw:.3f}")
+        return
+    if spec.kind != "gguf":
+        ap.error("bench_generate measures the llama.cpp and vllm backends; pass a gguf or vllm spec")
 
     if "overhead" not in skip:
         raw, ours = overhead(spec.name, prompts, args.max_tokens, args.threads, args.rounds)

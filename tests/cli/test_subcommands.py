@@ -120,7 +120,7 @@ def test_old_spellings_still_work_with_a_deprecation(
     assert "--timeout is deprecated; use --grade-timeout" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["exec", "grade", "eval", "curate build", "curate synthesize", "export gguf",
+@pytest.mark.parametrize("command", ["exec", "grade", "eval", "curate build", "curate synthesize", "export gguf", "export hf",
                                      "experiment run", "eval merge", "eval compare"])  # fmt: skip
 def test_output_is_o_everywhere(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):

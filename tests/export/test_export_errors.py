@@ -65,3 +65,26 @@ def test_no_base_gguf_is_a_clear_error(tmp_path: Path) -> None:
         export_gguf(tmp_path, tmp_path / "x.gguf")
     with pytest.raises(ExportError, match="tokenizer GGUF not found"):
         export_gguf(tmp_path, tmp_path / "x.gguf", tokenizer_gguf=tmp_path / "nope.gguf")
+
+
+def test_export_hf_refusals_name_the_field(tmp_path: Path, capsys) -> None:
+    from mammoth_math.cli import main
+    from mammoth_math.export import export_hf
+
+    with pytest.raises(ExportError, match=r"--model: expected gguf:FILE\.gguf \(or smollm2\), got 'hf:x'"):
+        export_hf("hf:x", tmp_path / "out")
+    with pytest.raises(ExportError, match=r"--model: .*missing\.gguf: no such GGUF file"):
+        export_hf(f"gguf:{tmp_path / 'missing.gguf'}", tmp_path / "out")
+    fake = tmp_path / "fake.gguf"
+    fake.write_bytes(b"PK\x03\x04 not a gguf")
+    with pytest.raises(ExportError, match="not a GGUF file"):
+        export_hf(f"gguf:{fake}", tmp_path / "out")
+    with pytest.raises(ExportError, match="--dtype must be one of float32, bfloat16, float16"):
+        export_hf("smollm2", tmp_path / "out", dtype="int4")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "config.json").write_text("{}")
+    with pytest.raises(ExportError, match="--output: .*busy exists and is not an empty directory"):
+        export_hf("smollm2", tmp_path / "busy")
+    assert main(["export", "hf", "--model", str(fake), "--output", str(tmp_path / "o")]) == 2
+    assert "not a GGUF file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "o").exists()

@@ -43,7 +43,9 @@ def test_hybrid_through_the_cli_equals_in_process(
 ) -> None:
     rows = hybrid_rows
     check_recorded(rows)
-    assert {"pot"} <= {r["solve"]["mode_used"] for r in rows}
+    for r in rows:  # the program first; chain of thought only after it failed, saying why
+        solve = r["solve"]
+        assert solve["mode_used"] == "pot" or (solve["fallback_reason"] and len(solve["raw"]) == 2)
     out = tmp_path / "cli"
     cmd = [sys.executable, "-m", "mammoth_math", "eval", "--model", f"vllm:{hf_dir}", *model_options()]
     cmd += ["--mode", "hybrid", "--limit", str(LIMIT), "--max-tokens", str(MAX_TOKENS), "--batch-size", "4"]
