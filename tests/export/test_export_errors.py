@@ -83,7 +83,7 @@ def test_export_hf_refusals_name_the_field(tmp_path: Path, capsys) -> None:
         export_hf("smollm2", tmp_path / "out", dtype="int4")
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "config.json").write_text("{}")
-    with pytest.raises(ExportError, match="--output: .*busy exists and is not an empty directory"):
+    with pytest.raises(ExportError, match=r"--output: .*busy exists and is not an empty directory"):
         export_hf("smollm2", tmp_path / "busy")
     assert main(["export", "hf", "--model", str(fake), "--output", str(tmp_path / "o")]) == 2
     assert "not a GGUF file" in capsys.readouterr().err
