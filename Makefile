@@ -51,9 +51,13 @@ setup-vllm: $(VLLM_VENV)/.installed
 # MAmmoTH's ablation in miniature (docs/experiment.md): ~8 h on 2 cores in resumable pieces; run it
 # again after an interruption and it continues where it stopped (its small result files, such as
 # compare.json and the table, are what goes under docs/results/).
+# --results: every finished stage's small files land in docs/results/ (commit them), and a fresh checkout
+# takes over the stages finished there instead of running them again.
 EXPERIMENT_OUT ?= runs/hybrid_ablation_cpu
+EXPERIMENT_RESULTS ?= docs/results/hybrid_ablation_cpu
 experiment-cpu: setup-qwen05b
-	$(BIN)/mammoth-math experiment run recipes/experiments/hybrid_ablation_cpu.yaml --output $(EXPERIMENT_OUT)
+	$(BIN)/mammoth-math experiment run recipes/experiments/hybrid_ablation_cpu.yaml --output $(EXPERIMENT_OUT) \
+		--results $(EXPERIMENT_RESULTS)
 
 # Debian's chromium renders report.html and the serve page in browser tests.
 system-deps:
@@ -72,7 +76,7 @@ test: setup-model system-deps setup-vllm
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
-	$(VLLM_BIN)/python -m pytest -q -m vllm
+	$(VLLM_BIN)/python -m pytest -q -m vllm tests/vllm_cpu
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
