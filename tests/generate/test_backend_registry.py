@@ -68,7 +68,12 @@ def test_vllm_given_a_gguf_points_at_the_conversion(tmp_path: Path) -> None:
     # checked before vllm is imported, so this holds with or without vLLM installed
     disguised = tmp_path / "model.bin"
     disguised.write_bytes(b"GGUF" + bytes(16))
-    for spec in (f"vllm:{smollm2_path()}", f"vllm:gguf:{smollm2_path()}", f"vllm:{disguised}"):
+    for spec in (
+        f"vllm:{smollm2_path()}",
+        f"vllm:gguf:{smollm2_path()}",
+        f"vllm:{disguised}",
+        "vllm:smollm2",
+    ):
         with pytest.raises(GenerateError, match=r"does not load GGUF.*mammoth-math export hf --model gguf:"):
             load_backend(spec)
 

@@ -44,9 +44,12 @@ _NOT_OPTIONS = {"self", "model", "kwargs"}
 
 
 def check_not_gguf(spec: str, target: str) -> None:
-    """vLLM (0.32) does not load a .gguf: say how to convert instead of failing inside the engine."""
+    """vLLM (0.32) does not load a .gguf: say how to convert instead of failing inside the engine (or,
+    for one of our aliases, looking it up on the hub)."""
+    from mammoth_math.generate.registry import MODEL_ALIASES  # here: the registry imports this module
+
     path = Path(target.removeprefix("gguf:"))
-    is_gguf = target.startswith("gguf:") or target.endswith(".gguf")
+    is_gguf = target.startswith("gguf:") or target.endswith(".gguf") or target in MODEL_ALIASES
     if not is_gguf and path.is_file():
         with open(path, "rb") as f:
             is_gguf = f.read(4) == b"GGUF"
