@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         result = train(config)
     except (ConfigError, TrainDataError, FileNotFoundError) as e:
         return fail(str(e))
+    if not result.main_process:
+        return 0  # one line per run, not one per rank
     first = result.losses[0][1] if result.losses else float("nan")
     last = result.losses[-1][1] if result.losses else float("nan")
     print(

@@ -67,6 +67,7 @@ class TrainConfig:
     deepspeed: str | None = None  # ZeRO json; must be set here (not only in accelerate) for ZeRO-3 init
     fsdp: str = ""  # e.g. "full_shard auto_wrap" when launched without an accelerate FSDP config
     fsdp_config: dict[str, Any] = field(default_factory=dict)
+    ddp_find_unused_parameters: bool = False  # true only for models a step may not fully use (MoE)
     dataloader_num_workers: int = 0
     report_to: str = "none"
 

@@ -31,6 +31,7 @@ class TrainResult:
     runtime_s: float = 0.0
     train_tokens: int = 0  # non-pad tokens seen (prompt + response), all epochs
     manifest: str = ""
+    main_process: bool = True  # False on the other ranks of a multi-process run (they write nothing)
 
 
 def resolve_precision(precision: str) -> str:
@@ -71,7 +72,9 @@ def last_complete_checkpoint(out: Path) -> str | None:
             json.loads((d / "trainer_state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             print(f"resume: {d.name} is incomplete (interrupted while saving); removing it", file=sys.stderr)
-            shutil.rmtree(d)
+            # Every rank of a multi-process run gets here at start-up, before any barrier: tolerate
+            # another rank having removed (part of) it first.
+            shutil.rmtree(d, ignore_errors=True)
             continue
         return str(d)
     return None
@@ -93,15 +96,54 @@ def find_resume_checkpoint(config: TrainConfig) -> str | None:
     return None
 
 
+def launch_world_size() -> int:
+    """How many processes the launcher started: torchrun and `accelerate launch --multi_gpu` set
+    WORLD_SIZE; MPI launchers (accelerate's multi-CPU path with --mpirun_hostfile) set their own names.
+    Read before TrainingArguments exists because the accumulation steps it takes depend on it."""
+    for name in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return 1
+
+
+def check_distributed_setup(trainer: Any, config: TrainConfig, world_size: int) -> None:
+    """Refuse a run whose parallelism is not what was asked for, instead of training on silently.
+
+    accelerate 1.x turns an FSDP request into FSDP only on accelerators (CUDA, XPU, NPU, ...): on CPU
+    (gloo) it quietly runs DDP, every rank holding the whole model. And a world size that differs from
+    the launcher's would make `effective_batch_size` wrong.
+    """
+    actual = trainer.args.world_size
+    if actual != world_size:
+        raise ConfigError(
+            f"world size: the launcher's environment says {world_size} processes but torch.distributed "
+            f"has {actual}; gradient accumulation was derived from {world_size}"
+        )
+    fsdp_asked = bool(config.fsdp) or os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true"
+    if fsdp_asked and not trainer.is_fsdp_enabled:
+        kind = trainer.accelerator.distributed_type
+        raise ConfigError(
+            f"fsdp: FSDP was requested but accelerate set up {kind} instead (it shards only on GPUs and "
+            "other accelerators, not on CPU); on CPU launch plain data parallel with "
+            "`accelerate launch --multi_gpu --num_processes N` (see docs/train.md)"
+        )
+    ds_asked = bool(config.deepspeed) or os.environ.get("ACCELERATE_USE_DEEPSPEED", "").lower() == "true"
+    if ds_asked and not trainer.is_deepspeed_enabled:
+        raise ConfigError("deepspeed: DeepSpeed was requested but the Trainer did not enable it")
+
+
 def train(config: TrainConfig) -> TrainResult:
     """Fine-tune per `config`; writes HF weights (merged for LoRA) and mammoth_training.json."""
     config.validate()
     import torch
-    from transformers import Trainer, TrainingArguments, set_seed
+    from transformers import TrainingArguments, set_seed
+
+    from mammoth_math.train.sampling import SFTTrainer
 
     resume_from = find_resume_checkpoint(config)
     examples = read_examples(config.data, config.limit)
-    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    world_size = launch_world_size()
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
     # TrainingArguments is built before the model: with a ZeRO-3 json this is what makes
@@ -130,6 +172,9 @@ def train(config: TrainConfig) -> TrainResult:
         save_total_limit=config.save_total_limit,
         seed=config.seed,
         data_seed=config.seed,
+        # DDP's search for unused parameters costs an extra autograd traversal per step; a dense causal
+        # LM (and a LoRA on one) uses every trainable parameter, so it is off unless the config says so.
+        ddp_find_unused_parameters=config.ddp_find_unused_parameters,
         report_to=config.report_to,
         remove_unused_columns=False,
         dataloader_num_workers=config.dataloader_num_workers,
@@ -159,13 +204,14 @@ def train(config: TrainConfig) -> TrainResult:
     if config.lora:
         model = _wrap_lora(model, config)
 
-    trainer = Trainer(
+    trainer = SFTTrainer(
         model=model,
         args=args,
         train_dataset=features,
         data_collator=Collator(tok.pad_token_id),
         processing_class=tok,
     )
+    check_distributed_setup(trainer, config, world_size)
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume_from)
     runtime = time.perf_counter() - started
@@ -181,6 +227,7 @@ def train(config: TrainConfig) -> TrainResult:
         runtime_s=runtime,
         train_tokens=int(encoded.stats.total_tokens * epochs_done),
         manifest=manifest,
+        main_process=trainer.is_world_process_zero(),
     )
     if manifest:
         _write_manifest(config, result, encoded.stats, precision, world_size, len(examples))
@@ -270,6 +317,6 @@ def _write_manifest(
                 "gradient_accumulation_steps": config.grad_accumulation(world_size),
             },
             "data": {**data_provenance(config.data), "rows_read": n_rows, "encoding": asdict(stats)},
-            "result": {k: v for k, v in asdict(result).items() if k != "manifest"},
+            "result": {k: v for k, v in asdict(result).items() if k not in ("manifest", "main_process")},
         },
     )
