@@ -76,7 +76,8 @@ test: setup-model system-deps setup-vllm
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
-	$(VLLM_BIN)/python -m pytest -q -m vllm tests/vllm_cpu
+	# vLLM logs each engine start at INFO (and each float32 weight it casts at WARNING); errors still show
+	VLLM_LOGGING_LEVEL=ERROR $(VLLM_BIN)/python -m pytest -q -m vllm tests/vllm_cpu
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
