@@ -6,8 +6,8 @@ it is imported only here, so everything else works without it. Engine options pa
 tokenizer's chat template via `LLM.chat`. The model must be an HF directory or hub name: vLLM 0.32 does
 not load GGUF (`mammoth-math export hf` converts one).
 
-vLLM starts its engine in a worker process with `spawn`, which re-imports the caller's `__main__`:
-scripts that build this backend need an `if __name__ == "__main__":` guard (ours have one).
+On CPUs vLLM starts its engine workers with `spawn`, which re-runs the caller's main script in each
+child: scripts that build this backend need an `if __name__ == "__main__":` guard (ours have one).
 """
 
 from __future__ import annotations
