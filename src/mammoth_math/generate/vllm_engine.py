@@ -36,6 +36,14 @@ from mammoth_math.generate.vllm_options import check_not_gguf, device_type, engi
 # vLLM's finish reasons -> ours; anything else (an aborted request) becomes an error completion
 _FINISH = {"stop": "stop", "length": "length"}
 
+# start-up failures met on the CPU build (text in vLLM's message -> what to do), added to our error
+START_HINTS = {
+    "bootstrapping phase": 'the script that builds the backend needs an `if __name__ == "__main__":` '
+    "guard (vLLM starts its workers with spawn, which re-runs the script)",
+    "memory utilization": "size the KV cache: --model-option kv_cache_memory_bytes=1073741824 "
+    "(or VLLM_CPU_KVCACHE_SPACE=1, in GiB)",
+}
+
 
 def import_vllm() -> Any:
     try:
@@ -68,9 +76,11 @@ class VLLMBackend(BackendBase):
         try:
             self.llm = vllm.LLM(model=name_or_path, **self.options)
         except Exception as exc:  # vLLM raises many types; the user needs the model and the options
+            cause = "".join(str(e) for e in (exc, exc.__cause__, exc.__context__) if e is not None)
+            hints = [hint for text, hint in START_HINTS.items() if text in cause]
             raise GenerateError(
                 f"{self.spec}: vLLM could not start on {self.platform or 'this platform'} with "
-                f"{self.options}: {type(exc).__name__}: {exc}"
+                f"{self.options}: {type(exc).__name__}: {exc}" + "".join(f"; {h}" for h in hints)
             ) from exc
         self.start_seconds = time.perf_counter() - started
         self._lock = threading.Lock()  # the offline engine is not re-entrant
