@@ -138,11 +138,13 @@ def load_gguf_model(path: Path, dtype: Any = None) -> Any:
     config = loaded.config
     if hasattr(config, "quantization_config"):
         del config.quantization_config
-    with torch.device("meta"):  # no second allocation: load_state_dict(assign=True) adopts the tensors
-        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
-    model.load_state_dict(loaded.state_dict(), assign=True)
-    model.tie_weights()  # tied embeddings were one tensor in `loaded`; make them one here too
+    # built for real, not on the meta device: non-persistent buffers (rotary inv_freq) and plain tensor
+    # attributes are not in the state dict and would stay meta, failing at the first forward
+    model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+    model.load_state_dict(loaded.state_dict())
+    model.tie_weights()  # tied embeddings are one tensor again, as in `loaded`
     model.generation_config = loaded.generation_config
+    del loaded
     return model.eval()
 
 
