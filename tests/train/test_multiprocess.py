@@ -134,10 +134,11 @@ def test_two_rank_resume_continues_from_the_checkpoint(tiny_runs, mix16: Path, t
     _assert_close(losses, tiny_runs["ref_losses"], range(7, 10))
 
 
-def test_smollm2_lora_two_ranks_match_one_process(mix16: Path, tmp_path: Path) -> None:
+def test_smollm2_lora_two_ranks_match_one_process(mix16: Path, tokenizer_dir: Path, tmp_path: Path) -> None:
     def lora(out: Path, batch: int) -> list[str]:
         return [
             "model=smollm2",
+            f"tokenizer={tokenizer_dir}",  # SmolLM2's own, converted once: not again in every process
             f"data={mix16}",
             f"output_dir={out}",
             "limit=8",
