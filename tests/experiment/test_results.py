@@ -48,7 +48,10 @@ def test_a_fresh_folder_takes_over_everything_and_trains_nothing(
 ) -> None:
     spec = load_spec(write_spec(tmp_path / "spec.yaml", tiny_spec()))
     out = tmp_path / "fresh"
+    before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
     assert set(run_experiment(spec, out, data_dir=str(data_dir), results=published).values()) == {"skipped"}
+    # taking over publishes nothing back: a committed results folder stays byte for byte as it was
+    assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
     assert table_of(out) == table_of(finished)
     assert not any(out.glob("*/train/config.json")) and not any(out.glob("*/export/model.gguf"))
     rows = status(out)

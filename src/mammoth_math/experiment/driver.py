@@ -13,7 +13,13 @@ from typing import Any
 
 from mammoth_math.experiment.plan import Stage, build_plan, select
 from mammoth_math.experiment.records import alive, now, read_record, versions, write_record
-from mammoth_math.experiment.results import check_results_folder, outputs_present, publish, restore
+from mammoth_math.experiment.results import (
+    check_results_folder,
+    outputs_present,
+    public_record,
+    publish,
+    restore,
+)
 from mammoth_math.experiment.spec import Spec, SpecError, parse_spec
 from mammoth_math.experiment.stages import RUNNERS, Context, wipe
 
@@ -72,7 +78,9 @@ def run_experiment(
         for stage_id in restore(root, ctx.results, plan):
             _log(f"{stage_id}: finished earlier, taken over from {ctx.results}")
         for stage in plan:  # finished here before --results was given: keep them there too
-            if state(root, stage)[0] == "done" and read_record(ctx.results, stage.id) != _public(root, stage):
+            if state(root, stage)[0] == "done" and read_record(ctx.results, stage.id) != public_record(
+                read_record(root, stage.id)
+            ):
                 publish(root, ctx.results, stage)
     _preflight(spec, [s for s in chosen if state(root, s)[0] != "done"])
     done: dict[str, str] = {}
@@ -82,11 +90,6 @@ def run_experiment(
     finally:
         ctx.close()
     return done
-
-
-def _public(root: Path, stage: Stage) -> dict[str, Any] | None:
-    record = read_record(root, stage.id)
-    return None if record is None else {k: v for k, v in record.items() if k != "pid"}
 
 
 def _preflight(spec: Spec, todo: list[Stage]) -> None:

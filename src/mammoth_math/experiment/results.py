@@ -15,6 +15,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from mammoth_math.common.store import atomic_write_text
 from mammoth_math.experiment.plan import Stage
@@ -37,6 +38,14 @@ PROOF: dict[str, str] = {
     "compare": "compare.json",
 }
 _GZIPPED = ("samples.jsonl",)  # model outputs: ~1 MB a stage as text, a quarter of that gzipped
+
+
+def public_record(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A record as kept in a results folder: without what only the machine that ran it knows (the
+    pid; where a record was taken over from), so taking over and publishing again changes no byte."""
+    if record is None:
+        return None
+    return {k: v for k, v in record.items() if k not in ("pid", "restored_from")}
 
 
 def stage_folder(root: Path, stage: Stage) -> Path:
@@ -67,9 +76,9 @@ def publish(root: Path, results: Path, stage: Stage) -> list[str]:
         else:
             shutil.copyfile(path, target / name)
         copied.append(name)
-    record = read_record(root, stage.id)
+    record = public_record(read_record(root, stage.id))
     if record is not None:
-        write_record(results, stage.id, {k: v for k, v in record.items() if k != "pid"})
+        write_record(results, stage.id, record)
     return copied
 
 
