@@ -27,7 +27,7 @@ from mammoth_math.api import (
     to_dict,
 )
 from mammoth_math.common.store import JsonlLog, atomic_write_jsonl, atomic_write_text, read_jsonl
-from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, default_cache_dir
+from mammoth_math.evaluate.cache import CachingBackend, GenerationCache, default_cache_dir, seed_from_samples
 from mammoth_math.evaluate.config import EvalConfig, EvalError
 from mammoth_math.evaluate.metrics import majority
 
@@ -178,9 +178,12 @@ def run_eval(
     executor: Executor | None = None,
     cache_dir: str | Path | None = None,
     progress: bool = True,
+    seed_runs: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Run (or resume) an evaluation into `output`; returns the summary. `backend`/`executor` default to
-    `load_backend(config.model)` and a Sandbox, both closed at the end when created here."""
+    `load_backend(config.model)` and a Sandbox, both closed at the end when created here. `seed_runs`:
+    finished runs of the same model whose samples fill the generation cache first (`seed_from_samples`);
+    only for a model whose spec names fixed weights, since the samples cannot say which weights made them."""
     from mammoth_math.evaluate.report import write_report
     from mammoth_math.evaluate.summary import build_summary
     from mammoth_math.solve import Solver, require_executor
@@ -238,6 +241,8 @@ def run_eval(
         cache = GenerationCache(
             cache_path / f"{hashlib.sha256(backend.spec.encode()).hexdigest()[:16]}.jsonl"
         )
+        for run in seed_runs:
+            seed_from_samples(cache, run, backend.spec, config.model)
         caching = CachingBackend(backend, cache)
         try:
             solver = Solver(

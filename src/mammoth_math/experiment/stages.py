@@ -141,14 +141,20 @@ def run_eval(ctx: Context, stage: Stage, resume: bool) -> dict[str, Any]:
         exec_timeout=ev.exec_timeout,
         backend_options=dict(ev.backend_options),
     )
+    arm_dir = ctx.root / str(stage.arm)
+    # An untrained arm's model is fixed weights, so its other modes' samples (taken over from a results
+    # folder, where the cache does not travel) are its generations: hybrid then regenerates nothing that
+    # pot and cot made. A trained arm's samples may come from weights made before a re-train.
+    seeds = [] if stage.deps else [arm_dir / f"eval-{m}" for m in ev.modes if m != stage.mode]
     summary = run_eval(
         config,
-        ctx.root / str(stage.arm) / f"eval-{stage.mode}",
+        arm_dir / f"eval-{stage.mode}",
         resume=True,  # the progress log (if any) is this stage's: a changed stage was wiped first
         data_dir=ctx.data_dir,
         executor=ctx.sandbox(ev.exec_timeout),
-        cache_dir=ctx.root / str(stage.arm) / "cache",
+        cache_dir=arm_dir / "cache",
         progress=False,
+        seed_runs=seeds,
     )
     return {
         "accuracy": {k: v["accuracy"] for k, v in summary["benchmarks"].items()},
