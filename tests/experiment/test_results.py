@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from experiment_helpers import table_of, tiny_spec, write_spec
+from experiment_helpers import generations_of, table_of, tiny_spec, write_spec
 
 from mammoth_math.experiment import load_spec, run_experiment, status
 
@@ -69,6 +69,7 @@ def test_a_stage_still_to_run_gets_its_model_made_again(
         (partial / "stages" / f"{stage}.json").unlink()
     spec = load_spec(write_spec(tmp_path / "spec.yaml", tiny_spec()))
     out = tmp_path / "continued"
+    kept = {p: p.read_bytes() for p in (partial / "stages").glob("*-pot.json")}
     done = run_experiment(spec, out, data_dir=str(data_dir), results=partial)
     assert {k for k, v in done.items() if v != "skipped"} == {
         "eval:pot:cot", "eval:pot:pot", "eval:pot:hybrid", "compare",
@@ -77,6 +78,8 @@ def test_a_stage_still_to_run_gets_its_model_made_again(
     for stage in ("curate-pot", "train-pot", "export-pot"):
         record = json.loads((out / "stages" / f"{stage}.json").read_text())
         assert record["made_again"] is True and "first_outputs" not in record  # ... to the same outputs
+    # so the results folder keeps their first records, byte for byte
+    assert {p: p.read_bytes() for p in kept} == kept
     assert not (out / "cot" / "train" / "config.json").exists()  # the other arms' weights were not needed
     assert table_of(out) == table_of(finished)
     assert json.loads((partial / "stages" / "compare.json").read_text())["status"] == "done"
@@ -89,3 +92,23 @@ def test_a_results_path_that_is_a_file_is_refused(tmp_path: Path, data_dir: Path
     (tmp_path / "results").write_text("not a folder")
     with pytest.raises(SpecError, match="not a folder"):
         run_experiment(spec, tmp_path / "out", data_dir=str(data_dir), results=tmp_path / "results")
+
+
+def test_an_untrained_arms_hybrid_after_taken_over_pot_and_cot_generates_nothing(
+    finished: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    # generation caches never travel; an untrained arm's samples stand in for its cache on a new machine
+    data = tiny_spec()
+    data["arms"] = {"base": {"train": False, "model": f"gguf:{finished / 'cot' / 'export' / 'model.gguf'}"}}
+    spec = load_spec(write_spec(tmp_path / "spec.yaml", data))
+    first, results = tmp_path / "first", tmp_path / "results"
+    for mode in ("pot", "cot", "hybrid"):
+        run_experiment(spec, first, only=f"eval:base:{mode}", data_dir=str(data_dir), results=results)
+    (results / "stages" / "eval-base-hybrid.json").unlink()  # that machine stopped before hybrid
+    second = tmp_path / "second"
+    done = run_experiment(spec, second, only="eval:base:hybrid", data_dir=str(data_dir), results=results)
+    assert done == {"eval:base:hybrid": "ran"}
+    summary = json.loads((second / "base" / "eval-hybrid" / "summary.json").read_text())
+    assert summary["cache"]["misses"] == 0 and summary["cache"]["hits"] >= 4
+    by_run = generations_of(second)
+    assert by_run["base/eval-hybrid"] == generations_of(first)["base/eval-hybrid"]

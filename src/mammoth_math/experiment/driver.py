@@ -164,7 +164,9 @@ def _execute(
                  "used the first ones keep their results")  # fmt: skip
             record["first_outputs"] = previous.get("outputs")
     _record(ctx.root, stage.id, record)
-    if ctx.results is not None and _main_rank():
+    # a stage made again to the same outputs is a local fact: the results folder keeps the first record
+    same_again = record.get("made_again") and "first_outputs" not in record
+    if ctx.results is not None and _main_rank() and not same_again:
         publish(ctx.root, ctx.results, stage)
     _log(f"{stage.id}: done in {seconds:.0f} s")
     return "resumed" if resume else "ran"
