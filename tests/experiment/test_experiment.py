@@ -180,7 +180,8 @@ def test_shipped_recipes_parse_and_the_cpu_one_fits_its_budget() -> None:
     assert cpu.train["lora"] is True and cpu.eval.limit >= 100 and len(cpu.eval.benchmarks) >= 4
     plan = build_plan(cpu, Path("/tmp/x"))
     assert max(s.estimate_s for s in plan) <= 2 * 3600  # no piece over ~2 h
-    # the plan's figures are the ones measured: within a factor 1.6 of every finished stage's record
+    # the plan's figures are the ones measured: within a factor 2 of every finished stage's record (a
+    # results commit that breaks this means `cost:` needs the new measurements)
     results = REPO / "docs" / "results" / "hybrid_ablation_cpu"
     checked = 0
     for stage in plan:
@@ -189,11 +190,11 @@ def test_shipped_recipes_parse_and_the_cpu_one_fits_its_budget() -> None:
             if summary_path.is_file():
                 summary = json.loads(summary_path.read_text())
                 ratio = summary["seconds_per_sample"] / (stage.estimate_s / summary["overall"]["n"])
-                assert 1 / 1.6 <= ratio <= 1.6, (stage.id, ratio)
+                assert 0.5 <= ratio <= 2, (stage.id, ratio)
                 checked += 1
         elif stage.kind == "train" and (results / "stages" / f"train-{stage.arm}.json").is_file():
             record = json.loads((results / "stages" / f"train-{stage.arm}.json").read_text())
-            assert 1 / 1.6 <= record["seconds"] / stage.estimate_s <= 1.6, stage.id
+            assert 0.5 <= record["seconds"] / stage.estimate_s <= 2, stage.id
             checked += 1
     assert checked >= 4
     gpu = load_spec(REPO / "recipes" / "experiments" / "hybrid_ablation_7b.yaml")
