@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mammoth_math.api import to_dict
+from mammoth_math.common.store import read_jsonl
 from mammoth_math.evaluate import EvalConfig, GenerationCache, run_eval
 from mammoth_math.evaluate.cache import seed_from_samples
 from mammoth_math.execute import Sandbox, SandboxConfig
@@ -33,10 +33,10 @@ def _run(config: EvalConfig, out: Path, cache: Path, sandbox: Sandbox, data_dir:
                     executor=sandbox, cache_dir=cache, progress=False, **kw)  # type: ignore[arg-type]  # fmt: skip
 
 
-def _entries(cache_dir: Path) -> dict[str, dict]:
+def _entries(cache_dir: Path) -> dict[str, list]:
+    """key -> completions, as the cache file holds them."""
     (path,) = cache_dir.glob("*.jsonl")
-    cache = GenerationCache(path)
-    return {k: to_dict(cache.get(k).completions) for k in cache._items}  # type: ignore[union-attr]
+    return {row["key"]: row["generation"]["completions"] for row in read_jsonl(path)}
 
 
 @pytest.mark.parametrize("style", ["alpaca", "chat"])

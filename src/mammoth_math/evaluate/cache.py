@@ -135,15 +135,10 @@ def seed_from_samples(cache: GenerationCache, run_dir: str | os.PathLike[str], s
 
 def solver_params(config: EvalConfig, benchmark: str, path: str, sample: int) -> SamplingParams:
     """The SamplingParams a run with `config` sends the backend for `path` of `sample` on `benchmark`."""
-    from mammoth_math.prompts import stop_strings
+    from mammoth_math.solve import for_sample, with_stop_strings
 
-    params = config.params()
-    return replace(
-        params,
-        seed=None if params.seed is None else params.seed + sample,
-        max_tokens=config.budgets(benchmark)[path],
-        stop=tuple(dict.fromkeys(params.stop + stop_strings(config.prompt_style))),
-    )
+    params = replace(for_sample(config.params(), sample), max_tokens=config.budgets(benchmark)[path])
+    return with_stop_strings(params, config.prompt_style)
 
 
 def _rendered(row: dict[str, Any], path: str, config: EvalConfig) -> Prompt | None:

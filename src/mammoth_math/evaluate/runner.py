@@ -82,9 +82,10 @@ class BatchWorker:
         self.fatal: SandboxUnavailable | None = None  # once set, no batch generates anything more
 
     def _solve(self, batch: Sequence[Problem], sample: int) -> list[SolveResult | str]:
+        from mammoth_math.solve import for_sample  # solve loads lazily, as in run_eval
+
         mode = self.config.mode_for_sample(sample)
-        params = self.config.params()
-        params = replace(params, seed=params.seed + sample if params.seed is not None else None)
+        params = for_sample(self.config.params(), sample)
         try:
             budgets = self.config.budgets(batch[0].benchmark)  # a batch is one benchmark (_run_batches)
             return [r[0] for r in self.solver.solve_problems(batch, 1, params, mode=mode, max_tokens=budgets)]

@@ -6,7 +6,7 @@ from mammoth_math.solve.output import PUBLIC_FIELDS, describe, public_dict
 from mammoth_math.solve.pot import run_pot
 from mammoth_math.solve.preflight import OVERRIDE_FLAG, require_executor, runs_programs
 from mammoth_math.solve.registry import STRATEGIES
-from mammoth_math.solve.solver import Solver
+from mammoth_math.solve.solver import Solver, for_sample, with_stop_strings
 
 __all__ = [
     "FALLBACK_REASONS",
@@ -17,10 +17,12 @@ __all__ = [
     "Task",
     "cot_answer",
     "describe",
+    "for_sample",
     "pot_answer",
     "public_dict",
     "require_executor",
     "run_cot",
     "run_pot",
     "runs_programs",
+    "with_stop_strings",
 ]

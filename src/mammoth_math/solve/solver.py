@@ -105,10 +105,21 @@ class Solver:
         tasks = [Task(p.question, p.answer_type, p.choices, budgets) for p in problems]
         out: list[list[SolveResult]] = [[] for _ in problems]
         for s in range(samples):
-            p_s = replace(params, seed=None if params.seed is None else params.seed + s)
+            p_s = for_sample(params, s)
             for i, result in enumerate(strategy(self, tasks, p_s) if tasks else []):
                 out[i].append(result)
         return out
+
+
+def for_sample(params: SamplingParams, sample: int) -> SamplingParams:
+    """The params of sample `sample` of a run: seed + sample, so samples differ under temperature > 0
+    and every one is reproducible."""
+    return replace(params, seed=None if params.seed is None else params.seed + sample)
+
+
+def with_stop_strings(params: SamplingParams, prompt_style: str) -> SamplingParams:
+    """`params` as the backend gets them: with the prompt style's stop strings added."""
+    return replace(params, stop=tuple(dict.fromkeys(params.stop + stop_strings(prompt_style))))
 
 
 class _Streaming:
@@ -134,7 +145,7 @@ def generate(
 ) -> list[Generation]:
     """The solver's backend call, with its prompt style's stop strings; one prompt streams to
     `on_token` when the backend can stream."""
-    params = replace(params, stop=tuple(dict.fromkeys(params.stop + stop_strings(solver.prompt_style))))
+    params = with_stop_strings(params, solver.prompt_style)
     backend = solver.backend
     if on_token is not None and len(prompts) == 1 and isinstance(backend, StreamingBackend):
         return [_streamed(backend, prompts[0], params, on_token)]
