@@ -19,7 +19,8 @@ from mammoth_math.benchmarks import load
 from mammoth_math.evaluate import EvalConfig, parse_options, run_eval
 from mammoth_math.execute import Sandbox, SandboxConfig
 from mammoth_math.generate import load_backend
-from mammoth_math.prompts import render, stop_strings
+from mammoth_math.prompts import render
+from mammoth_math.solve import with_stop_strings
 
 
 def main() -> None:
@@ -49,7 +50,7 @@ def main() -> None:
         workers=args.workers,
     )
     problems = load(args.benchmark, limit=args.limit)
-    params = replace(config.params(), stop=stop_strings(config.prompt_style))
+    params = with_stop_strings(config.params(), config.prompt_style)  # what the solver sends
     prompts = [
         render(p.question, args.mode, config.prompt_style, answer_type=p.answer_type, choices=p.choices)
         for p in problems
