@@ -78,7 +78,10 @@ def test_a_stage_still_to_run_gets_its_model_made_again(
     for stage in ("curate-pot", "train-pot", "export-pot"):
         record = json.loads((out / "stages" / f"{stage}.json").read_text())
         assert record["made_again"] is True and "first_outputs" not in record  # ... to the same outputs
-    # so the results folder keeps their first records, byte for byte
+    # so the results folder keeps their first records, byte for byte ...
+    assert {p: p.read_bytes() for p in kept} == kept
+    # ... also after the next invocation, which first publishes what the run folder finished
+    assert set(run_experiment(spec, out, data_dir=str(data_dir), results=partial).values()) == {"skipped"}
     assert {p: p.read_bytes() for p in kept} == kept
     assert not (out / "cot" / "train" / "config.json").exists()  # the other arms' weights were not needed
     assert table_of(out) == table_of(finished)

@@ -78,8 +78,11 @@ def run_experiment(
         for stage_id in restore(root, ctx.results, plan):
             _log(f"{stage_id}: finished earlier, taken over from {ctx.results}")
         for stage in plan:  # finished here before --results was given: keep them there too
-            if state(root, stage)[0] == "done" and read_record(ctx.results, stage.id) != public_record(
-                read_record(root, stage.id)
+            here = read_record(root, stage.id)
+            if (
+                state(root, stage)[0] == "done"
+                and not _same_again(here)
+                and read_record(ctx.results, stage.id) != public_record(here)
             ):
                 publish(root, ctx.results, stage)
     _preflight(spec, [s for s in chosen if state(root, s)[0] != "done"])
@@ -164,12 +167,16 @@ def _execute(
                  "used the first ones keep their results")  # fmt: skip
             record["first_outputs"] = previous.get("outputs")
     _record(ctx.root, stage.id, record)
-    # a stage made again to the same outputs is a local fact: the results folder keeps the first record
-    same_again = record.get("made_again") and "first_outputs" not in record
-    if ctx.results is not None and _main_rank() and not same_again:
+    if ctx.results is not None and _main_rank() and not _same_again(record):
         publish(ctx.root, ctx.results, stage)
     _log(f"{stage.id}: done in {seconds:.0f} s")
     return "resumed" if resume else "ran"
+
+
+def _same_again(record: dict[str, Any] | None) -> bool:
+    """Whether a stage was made again to the same outputs: a local fact (this machine needed its weights
+    back), never published, so the results folder keeps the first record."""
+    return bool(record and record.get("made_again") and "first_outputs" not in record)
 
 
 def _comparable(outputs: Any) -> Any:
