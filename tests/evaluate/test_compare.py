@@ -7,6 +7,7 @@ Runs (problem index -> correct):
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from pathlib import Path
@@ -166,6 +167,20 @@ def test_cli_and_errors(tmp_path: Path, capsys) -> None:
         compare_runs([a, a], tmp_path / "o3")
     with pytest.raises(EvalError, match=r"missing.*summary\.json not found"):
         compare_runs([tmp_path / "missing"], tmp_path / "o4")
+
+
+def test_a_results_folders_gzipped_samples_compare_as_the_plain_file(tmp_path: Path) -> None:
+    """An experiment's results folder keeps samples.jsonl.gz only; compare reads it as the plain file."""
+    a, b = _write_run(tmp_path, "a", A), _write_run(tmp_path, "b", B)
+    plain = compare_runs([f"a={a}", f"b={b}"], tmp_path / "plain")
+    with (b / "samples.jsonl").open("rb") as f, gzip.open(b / "samples.jsonl.gz", "wb") as g:
+        g.write(f.read())
+    (b / "samples.jsonl").unlink()
+    packed = compare_runs([f"a={a}", f"b={b}"], tmp_path / "packed")
+    assert packed["runs"][1]["benchmarks"] == plain["runs"][1]["benchmarks"] and packed["pairs"] == plain["pairs"]
+    (b / "samples.jsonl.gz").unlink()
+    with pytest.raises(EvalError, match=r"b/samples\.jsonl not found"):
+        compare_runs([f"a={a}", f"b={b}"], tmp_path / "none")
 
 
 def test_report_draws_one_chart_per_decoding_mode(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ line (a kill -9 mid-write) is ignored on read; the one JSONL reader and the one 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import tempfile
@@ -107,8 +108,10 @@ def parse_jsonl(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
 
 
 def jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
-    """`parse_jsonl` over a file, streamed (sample logs can be large)."""
-    with open(path, "rb") as f:
+    """`parse_jsonl` over a file, streamed (sample logs can be large); a `.gz` name is read through gzip,
+    as a results folder stores samples (experiment/results.py)."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
         yield from parse_jsonl(f)
 
 

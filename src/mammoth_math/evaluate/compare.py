@@ -97,11 +97,13 @@ def _verdict(row: dict[str, Any], vote: bool) -> bool:
 
 
 def load_run(path: str | Path, label: str | None = None) -> Run:
-    """A run folder (summary.json + samples.jsonl); the headline verdict is sample 0, or maj@N in vote mode."""
+    """A run folder (summary.json + samples.jsonl, or samples.jsonl.gz as an experiment's results folder
+    keeps it); the headline verdict is sample 0, or maj@N in vote mode."""
     path = Path(path)
-    for name in ("summary.json", "samples.jsonl"):
-        if not (path / name).is_file():
-            raise EvalError(f"eval compare: {path / name} not found (did that run finish?)")
+    samples = next((p for p in (path / "samples.jsonl", path / "samples.jsonl.gz") if p.is_file()), None)
+    for wanted in ("summary.json", "samples.jsonl"):
+        if not (path / wanted).is_file() and not (wanted == "samples.jsonl" and samples):
+            raise EvalError(f"eval compare: {path / wanted} not found (did that run finish?)")
     try:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
@@ -109,9 +111,9 @@ def load_run(path: str | Path, label: str | None = None) -> Run:
     info = {k: summary.get(k) for k in ("model", "mode", "prompt_style", "shots", "samples", "limit")}
     run = Run(label or f"{summary.get('model')} / {summary.get('mode')}", str(path), info)
     vote = summary.get("mode") == "vote" and int(summary.get("samples") or 1) > 1
-    for lineno, row in enumerate(read_jsonl(path / "samples.jsonl"), 1):
+    for lineno, row in enumerate(read_jsonl(samples or path), 1):
         if not isinstance(row, dict) or not {"benchmark", "id", "sample"} <= set(row):
-            raise EvalError(f"eval compare: {path / 'samples.jsonl'}:{lineno}: not a sample record")
+            raise EvalError(f"eval compare: {samples}:{lineno}: not a sample record")
         if int(row["sample"]) != 0:
             continue
         bench = str(row["benchmark"])
