@@ -177,7 +177,10 @@ def test_a_results_folders_gzipped_samples_compare_as_the_plain_file(tmp_path: P
         g.write(f.read())
     (b / "samples.jsonl").unlink()
     packed = compare_runs([f"a={a}", f"b={b}"], tmp_path / "packed")
-    assert packed["runs"][1]["benchmarks"] == plain["runs"][1]["benchmarks"] and packed["pairs"] == plain["pairs"]
+    assert (
+        packed["runs"][1]["benchmarks"] == plain["runs"][1]["benchmarks"]
+        and packed["pairs"] == plain["pairs"]
+    )
     (b / "samples.jsonl.gz").unlink()
     with pytest.raises(EvalError, match=r"b/samples\.jsonl not found"):
         compare_runs([f"a={a}", f"b={b}"], tmp_path / "none")
