@@ -100,18 +100,19 @@ def load_run(path: str | Path, label: str | None = None) -> Run:
     """A run folder (summary.json + samples.jsonl, or samples.jsonl.gz as an experiment's results folder
     keeps it); the headline verdict is sample 0, or maj@N in vote mode."""
     path = Path(path)
-    samples = next((p for p in (path / "samples.jsonl", path / "samples.jsonl.gz") if p.is_file()), None)
-    for wanted in ("summary.json", "samples.jsonl"):
-        if not (path / wanted).is_file() and not (wanted == "samples.jsonl" and samples):
-            raise EvalError(f"eval compare: {path / wanted} not found (did that run finish?)")
+    summary_path, plain = path / "summary.json", path / "samples.jsonl"
+    samples = next((p for p in (plain, plain.with_name(plain.name + ".gz")) if p.is_file()), None)
+    if not summary_path.is_file() or samples is None:
+        missing = plain if summary_path.is_file() else summary_path
+        raise EvalError(f"eval compare: {missing} not found (did that run finish?)")
     try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
-        raise EvalError(f"eval compare: {path / 'summary.json'}: not valid JSON ({e.msg})") from None
+        raise EvalError(f"eval compare: {summary_path}: not valid JSON ({e.msg})") from None
     info = {k: summary.get(k) for k in ("model", "mode", "prompt_style", "shots", "samples", "limit")}
     run = Run(label or f"{summary.get('model')} / {summary.get('mode')}", str(path), info)
     vote = summary.get("mode") == "vote" and int(summary.get("samples") or 1) > 1
-    for lineno, row in enumerate(read_jsonl(samples or path), 1):
+    for lineno, row in enumerate(read_jsonl(samples), 1):
         if not isinstance(row, dict) or not {"benchmark", "id", "sample"} <= set(row):
             raise EvalError(f"eval compare: {samples}:{lineno}: not a sample record")
         if int(row["sample"]) != 0:
